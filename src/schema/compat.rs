@@ -1,0 +1,210 @@
+//! The compatibility engine: levels, directions and the walk over earlier versions.
+//!
+//! Per-format checkers answer one question — can a reader schema decode data written with a
+//! writer schema? — as a list of [`Finding`]s. This module turns a level (BACKWARD, FULL,
+//! transitive forms...) into the right set of those questions. The result is structure;
+//! the Confluent `messages` strings are one rendering of it.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use super::ParsedSchema;
+
+/// One reason two schemas are incompatible.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// A stable machine-readable kind, e.g. `READER_FIELD_MISSING_DEFAULT_VALUE`.
+    pub kind: String,
+    /// Where in the schema, JSON-pointer-like (`/fields/1/type`).
+    pub path: String,
+    /// A sentence for humans.
+    pub message: String,
+}
+
+/// The seven Confluent compatibility levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CompatibilityLevel {
+    None,
+    Backward,
+    BackwardTransitive,
+    Forward,
+    ForwardTransitive,
+    Full,
+    FullTransitive,
+}
+
+impl CompatibilityLevel {
+    pub const ALL: [Self; 7] = [
+        Self::None,
+        Self::Backward,
+        Self::BackwardTransitive,
+        Self::Forward,
+        Self::ForwardTransitive,
+        Self::Full,
+        Self::FullTransitive,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "NONE",
+            Self::Backward => "BACKWARD",
+            Self::BackwardTransitive => "BACKWARD_TRANSITIVE",
+            Self::Forward => "FORWARD",
+            Self::ForwardTransitive => "FORWARD_TRANSITIVE",
+            Self::Full => "FULL",
+            Self::FullTransitive => "FULL_TRANSITIVE",
+        }
+    }
+
+    fn is_transitive(self) -> bool {
+        matches!(
+            self,
+            Self::BackwardTransitive | Self::ForwardTransitive | Self::FullTransitive
+        )
+    }
+
+    /// Whether the new schema must read data written with the old one.
+    fn new_reads_old(self) -> bool {
+        matches!(
+            self,
+            Self::Backward | Self::BackwardTransitive | Self::Full | Self::FullTransitive
+        )
+    }
+
+    /// Whether the old schema must read data written with the new one.
+    fn old_reads_new(self) -> bool {
+        matches!(
+            self,
+            Self::Forward | Self::ForwardTransitive | Self::Full | Self::FullTransitive
+        )
+    }
+}
+
+impl fmt::Display for CompatibilityLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid compatibility level")]
+pub struct InvalidLevel;
+
+impl FromStr for CompatibilityLevel {
+    type Err = InvalidLevel;
+
+    /// Case-insensitive, as Confluent accepts `backward` as well as `BACKWARD`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|level| level.as_str().eq_ignore_ascii_case(s))
+            .ok_or(InvalidLevel)
+    }
+}
+
+/// An earlier live version the candidate is compared with.
+#[derive(Debug, Clone, Copy)]
+pub struct PreviousVersion<'a> {
+    pub version: i32,
+    pub schema: &'a ParsedSchema,
+}
+
+/// The outcome of checking a candidate against a subject's history.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CompatReport {
+    /// Empty when compatible.
+    pub findings: Vec<Finding>,
+    /// The version the first failure was found against.
+    pub failed_version: Option<i32>,
+}
+
+impl CompatReport {
+    pub fn is_compatible(&self) -> bool {
+        self.findings.is_empty()
+    }
+}
+
+/// Checks `candidate` against `previous` (newest first) under `level`. Non-transitive levels
+/// look at the newest version only; transitive ones walk all of them and stop at the first
+/// version that fails, as Confluent does.
+pub fn check(
+    level: CompatibilityLevel,
+    candidate: &ParsedSchema,
+    previous_newest_first: &[PreviousVersion<'_>],
+) -> CompatReport {
+    if level == CompatibilityLevel::None {
+        return CompatReport::default();
+    }
+    let in_scope = if level.is_transitive() {
+        previous_newest_first
+    } else {
+        &previous_newest_first[..previous_newest_first.len().min(1)]
+    };
+    for previous in in_scope {
+        let findings = check_pair(level, candidate, previous.schema);
+        if !findings.is_empty() {
+            return CompatReport {
+                findings,
+                failed_version: Some(previous.version),
+            };
+        }
+    }
+    CompatReport::default()
+}
+
+/// The findings for one (candidate, previous) pair under the level's direction(s).
+pub fn check_pair(
+    level: CompatibilityLevel,
+    candidate: &ParsedSchema,
+    previous: &ParsedSchema,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if level.new_reads_old() {
+        findings.extend(reader_reads_writer(candidate, previous));
+    }
+    if level.old_reads_new() {
+        findings.extend(reader_reads_writer(previous, candidate));
+    }
+    findings
+}
+
+/// Whether data written with `writer` can be read with `reader`.
+pub fn reader_reads_writer(reader: &ParsedSchema, writer: &ParsedSchema) -> Vec<Finding> {
+    match (reader, writer) {
+        (ParsedSchema::Avro(r), ParsedSchema::Avro(w)) => super::avro::compat::check(r, w),
+        #[allow(unreachable_patterns)]
+        (r, w) => vec![Finding {
+            kind: "SCHEMA_TYPE_MISMATCH".into(),
+            path: "/".into(),
+            message: format!(
+                "Incompatible because of different schema type: {} and {}",
+                w.schema_type(),
+                r.schema_type()
+            ),
+        }],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_parse_case_insensitively() {
+        assert_eq!(
+            "backward_transitive".parse(),
+            Ok(CompatibilityLevel::BackwardTransitive)
+        );
+        assert_eq!("FULL".parse(), Ok(CompatibilityLevel::Full));
+        assert_eq!("sideways".parse::<CompatibilityLevel>(), Err(InvalidLevel));
+    }
+
+    #[test]
+    fn every_level_round_trips_through_its_name() {
+        for level in CompatibilityLevel::ALL {
+            assert_eq!(level.as_str().parse(), Ok(level));
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! Schema formats and compatibility: pure functions over plain values, no IO.
+//!
+//! Everything the registry knows about a schema's *content* lives here: parsing and
+//! validation, the canonical text used for identity, normalization, the identity hash and
+//! the compatibility engine. Callers hand in text and already-resolved references; nothing
+//! here touches storage, the network or the clock.
+
+pub mod avro;
+pub mod compat;
+pub mod identity;
+
+use std::fmt;
+
+/// The three schema formats of the Confluent API. Only Avro is implemented so far; the
+/// other two are recognised so the API can answer with the right error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SchemaType {
+    Avro,
+    Protobuf,
+    Json,
+}
+
+impl SchemaType {
+    /// Parses the wire name. Confluent accepts only the upper-case spelling.
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "AVRO" => Some(Self::Avro),
+            "PROTOBUF" => Some(Self::Protobuf),
+            "JSON" => Some(Self::Json),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Avro => "AVRO",
+            Self::Protobuf => "PROTOBUF",
+            Self::Json => "JSON",
+        }
+    }
+}
+
+impl fmt::Display for SchemaType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A schema another schema depends on, already fetched from the registry. The registry
+/// resolves references recursively and hands them over dependencies-first, each once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dependency {
+    /// The reference name: an Avro full type name, a Protobuf import path or a JSON
+    /// Schema `$ref` URL.
+    pub name: String,
+    /// The dependency's canonical schema text.
+    pub text: String,
+}
+
+/// Why a schema text was refused. The message is the parser's reason, shown to the user
+/// after `Invalid schema of type <T>, details: `.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SchemaError(pub String);
+
+impl SchemaError {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self(message.into())
+    }
+}
+
+/// A schema that parsed and validated, in any format.
+#[derive(Debug, Clone)]
+pub enum ParsedSchema {
+    Avro(avro::AvroSchema),
+}
+
+impl ParsedSchema {
+    /// Parses `text` of the given type with its dependencies.
+    pub fn parse(
+        schema_type: SchemaType,
+        text: &str,
+        dependencies: &[Dependency],
+    ) -> Result<Self, SchemaError> {
+        match schema_type {
+            SchemaType::Avro => avro::AvroSchema::parse(text, dependencies).map(Self::Avro),
+            other => Err(SchemaError::new(format!(
+                "{other} schemas are not supported by this Herald build yet"
+            ))),
+        }
+    }
+
+    pub fn schema_type(&self) -> SchemaType {
+        match self {
+            Self::Avro(_) => SchemaType::Avro,
+        }
+    }
+
+    /// The text stored, returned and hashed for identity.
+    pub fn canonical_text(&self) -> String {
+        match self {
+            Self::Avro(s) => s.canonical_text(),
+        }
+    }
+
+    /// The text under `normalize=true`.
+    pub fn normalized_text(&self) -> String {
+        match self {
+            Self::Avro(s) => s.normalized_text(),
+        }
+    }
+}
