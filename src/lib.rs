@@ -1,6 +1,18 @@
 //! Herald: a Confluent-compatible schema registry and event portal.
 //!
-//! A guided tour, from the bottom up (arrows point down only):
+//! A guided tour, from the top down (dependencies point down only):
 
+/// HTTP: the Confluent wire API, its errors, extractors and content negotiation.
+pub mod api;
+/// Wiring: settings to store to registry to router; the server loop.
+pub mod app;
+/// Settings of `herald serve` (flags and `HERALD_*` variables).
+pub mod config;
+/// Typed domain values shared by every layer (subjects, versions, modes, config).
+pub mod model;
+/// Confluent Schema Registry semantics: the use cases behind the wire API.
+pub mod registry;
 /// Pure schema logic: parsing, canonical form, identity, compatibility. No IO.
 pub mod schema;
+/// Persistence: the only module with SQL.
+pub mod storage;

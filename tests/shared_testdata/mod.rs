@@ -20,7 +20,10 @@ pub fn load_json(relative: &str) -> Option<serde_json::Value> {
         Ok(text) => text,
         Err(err) => {
             if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("CI=true and test vectors missing at {}: {err}", path.display());
+                panic!(
+                    "CI=true and test vectors missing at {}: {err}",
+                    path.display()
+                );
             }
             eprintln!(
                 "\n!!! SKIPPED: test vectors not found at {} ({err}); set HERALD_TESTDATA !!!\n",

@@ -1,0 +1,107 @@
+//! The Confluent Schema Registry REST API v1, route by route.
+
+mod cache;
+mod compatibility;
+mod misc;
+mod respond;
+mod schemas;
+mod settings;
+mod subjects;
+mod wire;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::routing::{get, post};
+
+pub use cache::HotCache;
+
+use super::error::ApiError;
+use crate::registry::Registry;
+
+/// Who the audit log names for changes made through this API (no authentication yet).
+const ACTOR: &str = "anonymous";
+
+#[derive(Clone)]
+pub struct ConfluentState {
+    pub registry: Arc<Registry>,
+    pub cache: Arc<HotCache>,
+}
+
+/// All Confluent routes, with Confluent-shaped 404/405 answers and content negotiation.
+pub fn router(state: ConfluentState) -> Router {
+    Router::new()
+        .route("/", get(misc::root).post(misc::root))
+        .route("/schemas", get(schemas::list))
+        .route("/schemas/types", get(schemas::get_types))
+        .route("/schemas/ids/{id}", get(schemas::get_by_id))
+        .route("/schemas/ids/{id}/schema", get(schemas::get_raw_by_id))
+        .route("/schemas/ids/{id}/subjects", get(schemas::get_subjects))
+        .route("/schemas/ids/{id}/versions", get(schemas::get_versions))
+        .route("/subjects", get(subjects::list))
+        .route(
+            "/subjects/{subject}",
+            post(subjects::lookup).delete(subjects::delete),
+        )
+        .route(
+            "/subjects/{subject}/versions",
+            get(subjects::list_versions).post(subjects::register),
+        )
+        .route(
+            "/subjects/{subject}/versions/{version}",
+            get(subjects::get_version).delete(subjects::delete_version),
+        )
+        .route(
+            "/subjects/{subject}/versions/{version}/schema",
+            get(subjects::get_version_schema),
+        )
+        .route(
+            "/subjects/{subject}/versions/{version}/referencedby",
+            get(subjects::referenced_by),
+        )
+        .route("/subjects/{subject}/metadata", get(subjects::by_metadata))
+        .route(
+            "/config",
+            get(settings::get_global_config)
+                .put(settings::put_global_config)
+                .delete(settings::delete_global_config),
+        )
+        .route(
+            "/config/{subject}",
+            get(settings::get_subject_config)
+                .put(settings::put_subject_config)
+                .delete(settings::delete_subject_config),
+        )
+        .route(
+            "/mode",
+            get(settings::get_global_mode)
+                .put(settings::put_global_mode)
+                .delete(settings::delete_global_mode),
+        )
+        .route(
+            "/mode/{subject}",
+            get(settings::get_subject_mode)
+                .put(settings::put_subject_mode)
+                .delete(settings::delete_subject_mode),
+        )
+        .route(
+            "/compatibility/subjects/{subject}/versions",
+            post(compatibility::against_all),
+        )
+        .route(
+            "/compatibility/subjects/{subject}/versions/{version}",
+            post(compatibility::against_version),
+        )
+        .route("/contexts", get(misc::contexts))
+        .route("/v1/metadata/id", get(misc::metadata_id))
+        .route("/v1/metadata/version", get(misc::metadata_version))
+        .route("/v1/metadata/deployment", get(misc::metadata_deployment))
+        .route("/associations", get(misc::associations))
+        .route("/associations/{*rest}", get(misc::associations))
+        .fallback(|| async { ApiError::not_found() })
+        .method_not_allowed_fallback(|| async { ApiError::http(StatusCode::METHOD_NOT_ALLOWED) })
+        .layer(middleware::from_fn(super::negotiate::negotiate))
+        .with_state(state)
+}

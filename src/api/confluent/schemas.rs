@@ -1,0 +1,125 @@
+//! `/schemas...`: schemas by global id.
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+
+use super::ConfluentState;
+use super::respond::{self, paginate};
+use super::wire::{SchemaContent, SchemaObject, SchemaString, SubjectVersionBody};
+use crate::api::error::ApiError;
+use crate::api::extract::Params;
+use crate::registry::SchemaListing;
+
+/// `/schemas` pages hold at most this many schemas (Confluent's default and maximum).
+const SCHEMA_PAGE: usize = 1000;
+
+/// A path id; anything but an integer is an unknown route (404), as in Confluent.
+fn parse_id(raw: &str) -> Result<i64, ApiError> {
+    raw.parse().map_err(|_| ApiError::not_found())
+}
+
+pub async fn get_types() -> Result<Response, ApiError> {
+    respond::json(&["JSON", "PROTOBUF", "AVRO"])
+}
+
+pub async fn list(
+    State(state): State<ConfluentState>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let listing = SchemaListing {
+        subject_prefix: params.get("subjectPrefix").unwrap_or("").to_string(),
+        deleted: params.flag("deleted"),
+        latest_only: params.flag("latestOnly"),
+    };
+    let versions = state.registry.list_schemas(&listing).await?;
+    let page = paginate(
+        versions,
+        params.int("offset"),
+        params.int("limit"),
+        SCHEMA_PAGE,
+        SCHEMA_PAGE,
+    );
+    let objects: Vec<SchemaObject<'_>> = page.iter().map(SchemaObject::of).collect();
+    respond::json(&objects)
+}
+
+/// The hot path: producers and consumers call this on every cold start.
+pub async fn get_by_id(
+    State(state): State<ConfluentState>,
+    Path(raw_id): Path<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let id = parse_id(&raw_id)?;
+    // `subject` and `format` do not change an Avro answer; `fetchMaxId` does.
+    let fetch_max_id = params.flag("fetchMaxId");
+    let generation = state.registry.id_generation();
+    if !fetch_max_id {
+        if let Some(body) = state.cache.schema_by_id(id, generation) {
+            return Ok(respond::body(body));
+        }
+    }
+    let schema = state.registry.schema_by_id(id).await?;
+    let max_id = if fetch_max_id {
+        Some(state.registry.max_schema_id().await?)
+    } else {
+        None
+    };
+    let body = respond::to_bytes(&SchemaString {
+        content: SchemaContent::of(&schema),
+        max_id,
+    })?;
+    if !fetch_max_id {
+        state.cache.store_schema_by_id(id, generation, body.clone());
+    }
+    Ok(respond::body(body))
+}
+
+/// `GET /schemas/ids/{id}/schema`: the bare schema text.
+pub async fn get_raw_by_id(
+    State(state): State<ConfluentState>,
+    Path(raw_id): Path<String>,
+) -> Result<Response, ApiError> {
+    let schema = state.registry.schema_by_id(parse_id(&raw_id)?).await?;
+    Ok(respond::body(bytes::Bytes::from(schema.canonical_text)))
+}
+
+pub async fn get_subjects(
+    State(state): State<ConfluentState>,
+    Path(raw_id): Path<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let versions = state
+        .registry
+        .versions_of_schema(
+            parse_id(&raw_id)?,
+            params.get("subject"),
+            params.flag("deleted"),
+        )
+        .await?;
+    let mut subjects: Vec<&str> = versions.iter().map(|v| v.subject.as_str()).collect();
+    subjects.dedup();
+    respond::json(&subjects)
+}
+
+pub async fn get_versions(
+    State(state): State<ConfluentState>,
+    Path(raw_id): Path<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let versions = state
+        .registry
+        .versions_of_schema(
+            parse_id(&raw_id)?,
+            params.get("subject"),
+            params.flag("deleted"),
+        )
+        .await?;
+    let body: Vec<SubjectVersionBody<'_>> = versions
+        .iter()
+        .map(|v| SubjectVersionBody {
+            subject: &v.subject,
+            version: v.version,
+        })
+        .collect();
+    respond::json(&body)
+}

@@ -1,0 +1,218 @@
+//! `/subjects...`: subjects, their versions, registration, lookup and deletes.
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+
+use super::cache::VersionKey;
+use super::respond::{self, paginate};
+use super::wire::{SchemaBody, SchemaObject};
+use super::{ACTOR, ConfluentState};
+use crate::api::error::ApiError;
+use crate::api::extract::{Params, WireJson};
+use crate::model::{Subject, VersionSpec};
+use crate::registry::{DeletedFilter, RegisterOptions};
+
+/// Lists other than `/schemas` are unbounded unless a limit is asked for.
+const UNBOUNDED: usize = usize::MAX;
+
+fn deleted_filter(params: &Params) -> DeletedFilter {
+    DeletedFilter {
+        deleted: params.flag("deleted"),
+        deleted_only: params.flag("deletedOnly"),
+    }
+}
+
+pub async fn list(
+    State(state): State<ConfluentState>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let prefix = params.get("subjectPrefix").unwrap_or("");
+    let subjects = state
+        .registry
+        .subjects(prefix, deleted_filter(&params))
+        .await?;
+    let page = paginate(
+        subjects,
+        params.int("offset"),
+        params.int("limit"),
+        UNBOUNDED,
+        UNBOUNDED,
+    );
+    respond::json(&page)
+}
+
+pub async fn lookup(
+    State(state): State<ConfluentState>,
+    Path(subject): Path<String>,
+    params: Params,
+    WireJson(body): WireJson<SchemaBody>,
+) -> Result<Response, ApiError> {
+    let found = state
+        .registry
+        .lookup(
+            &Subject::new(subject),
+            body.into_request()?,
+            params.flag("normalize"),
+            params.flag("deleted"),
+        )
+        .await?;
+    respond::json(&SchemaObject::of(&found))
+}
+
+pub async fn delete(
+    State(state): State<ConfluentState>,
+    Path(subject): Path<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let deleted = state
+        .registry
+        .delete_subject(&Subject::new(subject), params.flag("permanent"), ACTOR)
+        .await?;
+    respond::json(&deleted)
+}
+
+pub async fn list_versions(
+    State(state): State<ConfluentState>,
+    Path(subject): Path<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let rows = state
+        .registry
+        .versions(&Subject::new(subject), deleted_filter(&params))
+        .await?;
+    let negative = params.flag("deletedAsNegative");
+    let versions: Vec<i32> = rows
+        .iter()
+        .map(|v| {
+            if negative && v.deleted {
+                -v.version
+            } else {
+                v.version
+            }
+        })
+        .collect();
+    let page = paginate(
+        versions,
+        params.int("offset"),
+        params.int("limit"),
+        UNBOUNDED,
+        UNBOUNDED,
+    );
+    respond::json(&page)
+}
+
+pub async fn register(
+    State(state): State<ConfluentState>,
+    Path(subject): Path<String>,
+    params: Params,
+    WireJson(body): WireJson<SchemaBody>,
+) -> Result<Response, ApiError> {
+    let subject = Subject::new(subject);
+    let options = RegisterOptions {
+        normalize: params.flag("normalize"),
+        force: params.flag("force"),
+    };
+    let registered = state
+        .registry
+        .register(&subject, body.into_request()?, options, ACTOR)
+        .await?;
+    // Answer with the full schema object (as CP8 does); CP7 clients read only `id`.
+    let version = state
+        .registry
+        .version(&subject, VersionSpec::Number(registered.version), true)
+        .await?;
+    respond::json(&SchemaObject::of(&version))
+}
+
+pub async fn get_version(
+    State(state): State<ConfluentState>,
+    Path((subject, version)): Path<(String, String)>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let spec = VersionSpec::parse(&version).map_err(crate::registry::RegistryError::from)?;
+    let include_deleted = params.flag("deleted");
+    let key = VersionKey {
+        subject,
+        version: match spec {
+            VersionSpec::Latest => None,
+            VersionSpec::Number(n) => Some(n),
+        },
+        include_deleted,
+    };
+    let generation = state.registry.generation();
+    if let Some(body) = state.cache.version(&key, generation) {
+        return Ok(respond::body(body));
+    }
+    let found = state
+        .registry
+        .version(&Subject::new(key.subject.clone()), spec, include_deleted)
+        .await?;
+    let body = respond::to_bytes(&SchemaObject::of(&found))?;
+    state.cache.store_version(key, generation, body.clone());
+    Ok(respond::body(body))
+}
+
+pub async fn get_version_schema(
+    State(state): State<ConfluentState>,
+    Path((subject, version)): Path<(String, String)>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let spec = VersionSpec::parse(&version).map_err(crate::registry::RegistryError::from)?;
+    let found = state
+        .registry
+        .version(&Subject::new(subject), spec, params.flag("deleted"))
+        .await?;
+    Ok(respond::body(bytes::Bytes::from(
+        found.schema.canonical_text,
+    )))
+}
+
+pub async fn referenced_by(
+    State(state): State<ConfluentState>,
+    Path((subject, version)): Path<(String, String)>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let spec = VersionSpec::parse(&version).map_err(crate::registry::RegistryError::from)?;
+    let ids = state
+        .registry
+        .referenced_by(&Subject::new(subject), spec, params.flag("deleted"))
+        .await?;
+    respond::json(&ids)
+}
+
+pub async fn delete_version(
+    State(state): State<ConfluentState>,
+    Path((subject, version)): Path<(String, String)>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let spec = VersionSpec::parse(&version).map_err(crate::registry::RegistryError::from)?;
+    let deleted = state
+        .registry
+        .delete_version(
+            &Subject::new(subject),
+            spec,
+            params.flag("permanent"),
+            ACTOR,
+        )
+        .await?;
+    respond::json(&deleted)
+}
+
+pub async fn by_metadata(
+    State(state): State<ConfluentState>,
+    Path(subject): Path<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let keys = params.all("key");
+    let values = params.all("value");
+    let pairs: Vec<(String, String)> = keys
+        .into_iter()
+        .zip(values)
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let found = state
+        .registry
+        .latest_with_metadata(&Subject::new(subject), &pairs, params.flag("deleted"))
+        .await?;
+    respond::json(&SchemaObject::of(&found))
+}

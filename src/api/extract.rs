@@ -1,0 +1,187 @@
+//! Our own extractors, so that every malformed request gets the Confluent error shape:
+//! bodies (media type, size, charset, JSON) and query strings (Python-style booleans,
+//! unknown parameters ignored).
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use serde::de::DeserializeOwned;
+
+use super::error::ApiError;
+use super::negotiate::body_type_accepted;
+
+/// A JSON body read the Confluent way.
+pub struct WireJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for WireJson<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if !body_type_accepted(request.headers()) {
+            return Err(ApiError::http(StatusCode::UNSUPPORTED_MEDIA_TYPE));
+        }
+        let charset = charset_of(request.headers());
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                let status = rejection.status();
+                if status == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::new(
+                        status,
+                        413,
+                        "Request body is larger than the configured limit",
+                    )
+                } else {
+                    ApiError::new(StatusCode::BAD_REQUEST, 400, rejection.body_text())
+                }
+            })?;
+        let text = decode(&bytes, charset.as_deref())?;
+        parse_json(&text).map(WireJson)
+    }
+}
+
+/// Syntax errors are 400; well-formed JSON of the wrong shape is 422 (as Jackson's
+/// mappers answer in Confluent).
+pub fn parse_json<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|e| {
+        if e.is_data() {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                422,
+                format!("Unrecognized field or wrong type in request body: {e}"),
+            )
+        } else {
+            ApiError::new(StatusCode::BAD_REQUEST, 400, format!("Malformed JSON: {e}"))
+        }
+    })
+}
+
+fn charset_of(headers: &axum::http::HeaderMap) -> Option<String> {
+    let value = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    value
+        .split(';')
+        .skip(1)
+        .filter_map(|p| p.trim().split_once('='))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("charset"))
+        .map(|(_, v)| v.trim().trim_matches('"').to_ascii_lowercase())
+}
+
+/// Honours `charset=utf-16` (with or without BOM, default big-endian) besides UTF-8.
+fn decode(bytes: &[u8], charset: Option<&str>) -> Result<String, ApiError> {
+    let bad = |what: &str| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            400,
+            format!("Body is not valid {what}"),
+        )
+    };
+    match charset {
+        Some(cs @ ("utf-16" | "utf-16be" | "utf-16le")) => {
+            if bytes.len() % 2 != 0 {
+                return Err(bad("UTF-16"));
+            }
+            let (little_endian, body) = match (cs, bytes) {
+                ("utf-16le", b) => (true, b),
+                ("utf-16be", b) => (false, b),
+                (_, [0xFF, 0xFE, rest @ ..]) => (true, rest),
+                (_, [0xFE, 0xFF, rest @ ..]) => (false, rest),
+                (_, b) => (false, b),
+            };
+            let units: Vec<u16> = body
+                .chunks_exact(2)
+                .map(|pair| {
+                    let pair = [pair[0], pair[1]];
+                    if little_endian {
+                        u16::from_le_bytes(pair)
+                    } else {
+                        u16::from_be_bytes(pair)
+                    }
+                })
+                .collect();
+            String::from_utf16(&units).map_err(|_| bad("UTF-16"))
+        }
+        _ => String::from_utf8(bytes.to_vec()).map_err(|_| bad("UTF-8")),
+    }
+}
+
+/// The query string as name/value pairs.
+#[derive(Debug, Clone, Default)]
+pub struct Params(Vec<(String, String)>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Params {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("");
+        Ok(Self(
+            form_urlencoded::parse(query.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        ))
+    }
+}
+
+impl Params {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of a repeated parameter, in order.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// A boolean flag; `true` in any case counts, anything else is false (Python sends
+    /// `False`).
+    pub fn flag(&self, name: &str) -> bool {
+        self.get(name)
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    }
+
+    /// An integer parameter; unparsable values count as absent.
+    pub fn int(&self, name: &str) -> Option<i64> {
+        self.get(name).and_then(|v| v.trim().parse().ok())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_bodies_decode() {
+        let text = "{\"schema\":\"\\\"int\\\"\"}";
+        let mut bytes = vec![0xFE, 0xFF];
+        for unit in text.encode_utf16() {
+            bytes.extend(unit.to_be_bytes());
+        }
+        assert_eq!(decode(&bytes, Some("utf-16")).expect("decodes"), text);
+        assert!(decode(&[0xFF], Some("utf-16")).is_err());
+        assert!(decode(&[0xC3, 0x28], None).is_err());
+    }
+
+    #[test]
+    fn json_errors_are_classified() {
+        let syntax = parse_json::<serde_json::Value>("{").expect_err("syntax");
+        assert_eq!(syntax.code, 400);
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Body {
+            schema: String,
+        }
+        let data = parse_json::<Body>("{\"schema\": 5}").expect_err("data");
+        assert_eq!(data.code, 422);
+    }
+}

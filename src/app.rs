@@ -1,0 +1,58 @@
+//! Wiring: settings -> store -> registry -> router, and the server loop. `build` and
+//! `serve` are the seams tests use.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use tokio::net::TcpListener;
+use tower::Layer;
+use tower_http::normalize_path::NormalizePathLayer;
+
+use crate::api::confluent::{self, ConfluentState, HotCache};
+use crate::registry::Registry;
+use crate::storage::{Store, StoreError};
+
+/// Everything a running Herald holds.
+#[derive(Clone)]
+pub struct App {
+    pub registry: Arc<Registry>,
+    pub max_body_bytes: usize,
+}
+
+impl App {
+    /// Opens the store (creating and migrating it if needed).
+    pub async fn open(database_url: &str, max_body_bytes: usize) -> Result<Self, StoreError> {
+        let store = Store::connect(database_url).await?;
+        Ok(Self {
+            registry: Arc::new(Registry::new(store)),
+            max_body_bytes,
+        })
+    }
+
+    /// The HTTP routes.
+    pub fn router(&self) -> Router {
+        let state = ConfluentState {
+            registry: self.registry.clone(),
+            cache: Arc::new(HotCache::default()),
+        };
+        confluent::router(state).layer(DefaultBodyLimit::max(self.max_body_bytes))
+    }
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves. Trailing slashes are trimmed
+/// before routing (the Java client POSTs `.../versions/`).
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let service = NormalizePathLayer::trim_trailing_slash().layer(router);
+    axum::serve(
+        listener,
+        axum::ServiceExt::<axum::extract::Request>::into_make_service(service),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

@@ -1,0 +1,59 @@
+//! Settings of `herald serve`: flags, each also settable through a `HERALD_*` variable.
+
+use std::net::SocketAddr;
+
+use clap::Args;
+
+/// Default cap on request bodies: large enough for any sane schema, small enough that a
+/// flood of huge bodies cannot exhaust memory.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeSettings {
+    /// Address and port to listen on.
+    #[arg(long, env = "HERALD_LISTEN", default_value = "0.0.0.0:8081")]
+    pub listen: SocketAddr,
+
+    /// Where the data lives: `sqlite://PATH` (created on first start).
+    #[arg(
+        long = "database",
+        env = "HERALD_DATABASE_URL",
+        default_value = "sqlite://herald.db"
+    )]
+    pub database_url: String,
+
+    /// Largest request body accepted, in bytes; larger ones get a 413.
+    #[arg(long, env = "HERALD_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
+    pub max_body_bytes: usize,
+}
+
+impl ServeSettings {
+    /// The database URL without credentials, for logs.
+    pub fn database_for_logs(&self) -> String {
+        match self.database_url.split_once('@') {
+            Some((scheme_and_user, host)) => {
+                let scheme = scheme_and_user.split("://").next().unwrap_or("db");
+                format!("{scheme}://***@{host}")
+            }
+            None => self.database_url.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_are_redacted_in_logs() {
+        let settings = ServeSettings {
+            listen: "127.0.0.1:1".parse().expect("addr"),
+            database_url: "postgres://herald:secret@db:5432/herald".into(),
+            max_body_bytes: 1,
+        };
+        assert_eq!(
+            settings.database_for_logs(),
+            "postgres://***@db:5432/herald"
+        );
+    }
+}

@@ -1,0 +1,274 @@
+//! Typed values of the registry domain, parsed once at the edge and shared by every layer.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::schema::compat::CompatibilityLevel;
+
+/// A subject name, percent-decoded. Any string can be looked up; only
+/// [`Subject::check_writable`] names may receive schemas.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Subject(String);
+
+/// Scope names reserved by Confluent for the global config and mode rows.
+pub const GLOBAL_SCOPE: &str = "__GLOBAL";
+const EMPTY_SCOPE: &str = "__EMPTY";
+
+impl Subject {
+    pub fn new(name: impl Into<String>) -> Self {
+        Self(name.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Confluent refuses control characters and the reserved scope names (42208).
+    pub fn is_writable(&self) -> bool {
+        !(self.0.is_empty()
+            || self.0 == GLOBAL_SCOPE
+            || self.0 == EMPTY_SCOPE
+            || self.0.chars().any(char::is_control))
+    }
+}
+
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A version as given in a path: a number from 1 to 2^31-1, or the latest live one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum VersionSpec {
+    Latest,
+    Number(i32),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "The specified version '{0}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\""
+)]
+pub struct InvalidVersion(pub String);
+
+impl VersionSpec {
+    /// `latest` and `-1` mean the latest live version; anything else must be in range.
+    pub fn parse(text: &str) -> Result<Self, InvalidVersion> {
+        if text.eq_ignore_ascii_case("latest") || text == "-1" {
+            return Ok(Self::Latest);
+        }
+        match text.parse::<i64>() {
+            Ok(n) if (1..=i64::from(i32::MAX)).contains(&n) => Ok(Self::Number(
+                i32::try_from(n).map_err(|_| InvalidVersion(text.into()))?,
+            )),
+            _ => Err(InvalidVersion(text.to_string())),
+        }
+    }
+
+    /// The number Confluent prints in "Version <v> not found." (`-1` for latest).
+    pub fn display_number(self) -> i32 {
+        match self {
+            Self::Latest => -1,
+            Self::Number(n) => n,
+        }
+    }
+}
+
+/// Registry modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    ReadWrite,
+    ReadOnly,
+    ReadOnlyOverride,
+    Import,
+    Forward,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("Invalid mode. Valid values are READWRITE, READONLY, IMPORT and FORWARD.")]
+pub struct InvalidMode;
+
+impl Mode {
+    pub fn parse(text: &str) -> Result<Self, InvalidMode> {
+        match text.to_ascii_uppercase().as_str() {
+            "READWRITE" => Ok(Self::ReadWrite),
+            "READONLY" => Ok(Self::ReadOnly),
+            "READONLY_OVERRIDE" => Ok(Self::ReadOnlyOverride),
+            "IMPORT" => Ok(Self::Import),
+            "FORWARD" => Ok(Self::Forward),
+            _ => Err(InvalidMode),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ReadWrite => "READWRITE",
+            Self::ReadOnly => "READONLY",
+            Self::ReadOnlyOverride => "READONLY_OVERRIDE",
+            Self::Import => "IMPORT",
+            Self::Forward => "FORWARD",
+        }
+    }
+
+    pub fn is_read_only(self) -> bool {
+        matches!(self, Self::ReadOnly | Self::ReadOnlyOverride)
+    }
+}
+
+/// A schema reference as stored: the version is always concrete.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Reference {
+    pub name: String,
+    pub subject: String,
+    pub version: i32,
+}
+
+/// Subject-level or global configuration. Fields are optional because a subject config
+/// overrides the global one field by field. `extra` keeps the settings Herald stores and
+/// echoes without acting on yet (validateFields, alias, defaultMetadata, ...).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Config {
+    pub compatibility: Option<CompatibilityLevel>,
+    pub normalize: Option<bool>,
+    pub extra: serde_json::Map<String, Value>,
+}
+
+impl Config {
+    /// The effective config: this one's fields, else `fallback`'s.
+    pub fn or(&self, fallback: &Config) -> Config {
+        let mut extra = fallback.extra.clone();
+        extra.extend(self.extra.clone());
+        Config {
+            compatibility: self.compatibility.or(fallback.compatibility),
+            normalize: self.normalize.or(fallback.normalize),
+            extra,
+        }
+    }
+
+    /// Reads a config object. `level_key` is `compatibilityLevel` (GET shape, storage) or
+    /// `compatibility` (PUT shape). `null` counts as absent.
+    pub fn from_json(
+        object: &serde_json::Map<String, Value>,
+        level_key: &str,
+    ) -> Result<Self, crate::schema::compat::InvalidLevel> {
+        let mut config = Config::default();
+        for (key, value) in object {
+            match (key.as_str(), value) {
+                (_, Value::Null) => {}
+                (k, Value::String(level)) if k == level_key => {
+                    config.compatibility = Some(level.parse()?);
+                }
+                (k, _) if k == level_key => return Err(crate::schema::compat::InvalidLevel),
+                ("normalize", Value::Bool(b)) => config.normalize = Some(*b),
+                ("compatibility" | "compatibilityLevel", _) => {}
+                _ => {
+                    config.extra.insert(key.clone(), value.clone());
+                }
+            }
+        }
+        Ok(config)
+    }
+
+    /// Writes a config object with the level under `level_key`; absent fields are omitted.
+    pub fn to_json(&self, level_key: &str) -> serde_json::Map<String, Value> {
+        let mut object = serde_json::Map::new();
+        if let Some(level) = self.compatibility {
+            object.insert(level_key.into(), Value::String(level.as_str().into()));
+        }
+        if let Some(normalize) = self.normalize {
+            object.insert("normalize".into(), Value::Bool(normalize));
+        }
+        for (key, value) in &self.extra {
+            object.insert(key.clone(), value.clone());
+        }
+        object
+    }
+
+    pub fn level(&self) -> CompatibilityLevel {
+        self.compatibility.unwrap_or(CompatibilityLevel::Backward)
+    }
+
+    pub fn metadata_defaults(&self) -> Option<&Value> {
+        self.extra.get("defaultMetadata")
+    }
+
+    pub fn metadata_overrides(&self) -> Option<&Value> {
+        self.extra.get("overrideMetadata")
+    }
+
+    pub fn rule_set_defaults(&self) -> Option<&Value> {
+        self.extra.get("defaultRuleSet")
+    }
+
+    pub fn rule_set_overrides(&self) -> Option<&Value> {
+        self.extra.get("overrideRuleSet")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_parse_latest_and_range() {
+        assert_eq!(VersionSpec::parse("latest"), Ok(VersionSpec::Latest));
+        assert_eq!(VersionSpec::parse("-1"), Ok(VersionSpec::Latest));
+        assert_eq!(VersionSpec::parse("7"), Ok(VersionSpec::Number(7)));
+        assert_eq!(
+            VersionSpec::parse("2147483647"),
+            Ok(VersionSpec::Number(i32::MAX))
+        );
+        for bad in ["0", "-2", "abc", "2147483648", ""] {
+            assert!(VersionSpec::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn reserved_and_control_subjects_are_not_writable() {
+        assert!(Subject::new("orders-value").is_writable());
+        assert!(Subject::new("a/b:{c}").is_writable());
+        assert!(!Subject::new("__GLOBAL").is_writable());
+        assert!(!Subject::new("__EMPTY").is_writable());
+        assert!(!Subject::new("bad\u{7}name").is_writable());
+    }
+
+    #[test]
+    fn modes_parse_case_insensitively() {
+        assert_eq!(Mode::parse("import"), Ok(Mode::Import));
+        assert_eq!(Mode::parse("READONLY"), Ok(Mode::ReadOnly));
+        assert_eq!(Mode::parse("WRITEONLY"), Err(InvalidMode));
+    }
+
+    #[test]
+    fn config_json_round_trips_in_both_shapes() {
+        let body = serde_json::json!({"compatibility": "full", "normalize": true, "alias": "x"});
+        let object = body.as_object().expect("object");
+        let config = Config::from_json(object, "compatibility").expect("valid");
+        assert_eq!(config.compatibility, Some(CompatibilityLevel::Full));
+        let stored = config.to_json("compatibilityLevel");
+        assert_eq!(
+            Value::Object(stored),
+            serde_json::json!({"compatibilityLevel": "FULL", "normalize": true, "alias": "x"})
+        );
+        let bad = serde_json::json!({"compatibility": "SIDEWAYS"});
+        assert!(Config::from_json(bad.as_object().expect("object"), "compatibility").is_err());
+    }
+
+    #[test]
+    fn subject_config_overrides_global_field_by_field() {
+        let global = Config {
+            compatibility: Some(CompatibilityLevel::Full),
+            normalize: Some(true),
+            ..Config::default()
+        };
+        let subject = Config {
+            compatibility: Some(CompatibilityLevel::None),
+            ..Config::default()
+        };
+        let effective = subject.or(&global);
+        assert_eq!(effective.compatibility, Some(CompatibilityLevel::None));
+        assert_eq!(effective.normalize, Some(true));
+    }
+}

@@ -1,0 +1,164 @@
+//! Compatibility checks: at registration and through `POST /compatibility/...`.
+
+use std::sync::Arc;
+
+use super::{Registry, RegistryError, SchemaRequest};
+use crate::model::{Config, Subject, VersionSpec};
+use crate::schema::ParsedSchema;
+use crate::schema::compat::{self, CompatReport, CompatibilityLevel, Finding, PreviousVersion};
+use crate::storage::VersionRow;
+
+/// What a compatibility request compares against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompatTarget {
+    /// Exactly the register-time check (`/versions`).
+    AllVersions,
+    /// One version (`/versions/{v}`), in the level's direction(s) only.
+    Version(VersionSpec),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompatibilityResult {
+    pub is_compatible: bool,
+    /// Confluent-style messages (shown with `verbose=true`).
+    pub messages: Vec<String>,
+    /// The structured findings the messages render.
+    pub findings: Vec<Finding>,
+}
+
+impl Registry {
+    /// `POST /compatibility/subjects/{s}/versions[/{v}]`.
+    pub async fn check_compatibility(
+        &self,
+        subject: &Subject,
+        target: CompatTarget,
+        request: SchemaRequest,
+        normalize: bool,
+    ) -> Result<CompatibilityResult, RegistryError> {
+        let config = self.effective_config(subject).await?;
+        let versions = self.store().subject_versions(subject.as_str()).await?;
+        let in_scope: Vec<VersionRow> = match target {
+            CompatTarget::AllVersions => versions.iter().filter(|v| !v.deleted).copied().collect(),
+            CompatTarget::Version(VersionSpec::Latest) => versions
+                .iter()
+                .rev()
+                .find(|v| !v.deleted)
+                .copied()
+                .into_iter()
+                .collect(),
+            CompatTarget::Version(VersionSpec::Number(n)) => {
+                let row = versions.iter().find(|v| v.version == n && !v.deleted);
+                vec![*row.ok_or(RegistryError::VersionNotFound(n))?]
+            }
+        };
+        let latest = self.latest_live_schema(&versions).await?;
+        let normalize = normalize || config.normalize.unwrap_or(false);
+        let candidate = self
+            .candidate(&request, normalize, &config, latest.as_ref())
+            .await?;
+        let level = match target {
+            CompatTarget::AllVersions => config.level(),
+            // A single named version is compared with the level's direction, not its reach.
+            CompatTarget::Version(_) => non_transitive(config.level()),
+        };
+        let report = self.report(&candidate.parsed, level, &in_scope).await?;
+        Ok(CompatibilityResult {
+            is_compatible: report.0.is_compatible(),
+            messages: render_messages(&report.0, report.1.as_deref(), &config),
+            findings: report.0.findings,
+        })
+    }
+
+    /// Refuses a registration that breaks the subject's compatibility level (409).
+    pub(super) async fn ensure_compatible(
+        &self,
+        subject: &Subject,
+        candidate: &ParsedSchema,
+        config: &Config,
+        versions: &[VersionRow],
+    ) -> Result<(), RegistryError> {
+        let live: Vec<VersionRow> = versions.iter().filter(|v| !v.deleted).copied().collect();
+        let (report, old_text) = self.report(candidate, config.level(), &live).await?;
+        if report.is_compatible() {
+            return Ok(());
+        }
+        Err(RegistryError::Incompatible {
+            subject: subject.to_string(),
+            messages: render_messages(&report, old_text.as_deref(), config),
+        })
+    }
+
+    /// Runs the engine against `versions` (ascending); returns the report and the text of
+    /// the version that failed.
+    async fn report(
+        &self,
+        candidate: &ParsedSchema,
+        level: CompatibilityLevel,
+        versions: &[VersionRow],
+    ) -> Result<(CompatReport, Option<String>), RegistryError> {
+        if level == CompatibilityLevel::None {
+            return Ok((CompatReport::default(), None));
+        }
+        let mut previous: Vec<(i32, Arc<ParsedSchema>, String)> = Vec::new();
+        for row in versions.iter().rev() {
+            let Some(stored) = self.store().schema(row.schema_id).await? else {
+                continue;
+            };
+            let parsed = self.parsed(&stored).await?;
+            previous.push((row.version, parsed, stored.canonical_text));
+        }
+        let views: Vec<PreviousVersion<'_>> = previous
+            .iter()
+            .map(|(version, schema, _)| PreviousVersion {
+                version: *version,
+                schema,
+            })
+            .collect();
+        let report = compat::check(level, candidate, &views);
+        let old_text = report.failed_version.and_then(|failed| {
+            previous
+                .iter()
+                .find(|(v, _, _)| *v == failed)
+                .map(|(_, _, text)| text.clone())
+        });
+        Ok((report, old_text))
+    }
+}
+
+fn non_transitive(level: CompatibilityLevel) -> CompatibilityLevel {
+    match level {
+        CompatibilityLevel::BackwardTransitive => CompatibilityLevel::Backward,
+        CompatibilityLevel::ForwardTransitive => CompatibilityLevel::Forward,
+        CompatibilityLevel::FullTransitive => CompatibilityLevel::Full,
+        other => other,
+    }
+}
+
+/// Confluent's message list: one entry per finding, then the old version, its schema and
+/// the settings used.
+fn render_messages(report: &CompatReport, old_text: Option<&str>, config: &Config) -> Vec<String> {
+    if report.is_compatible() {
+        return Vec::new();
+    }
+    let mut messages: Vec<String> = report
+        .findings
+        .iter()
+        .map(|f| format!("{{errorType:'{}', description:'{}'}}", f.kind, f.message))
+        .collect();
+    if let Some(version) = report.failed_version {
+        messages.push(format!("{{oldSchemaVersion: {version}}}"));
+    }
+    if let Some(text) = old_text {
+        messages.push(format!("{{oldSchema: '{text}'}}"));
+    }
+    let validate_fields = config
+        .extra
+        .get("validateFields")
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(false);
+    messages.push(format!(
+        "{{validateFields: '{validate_fields}', compatibility: '{}'}}",
+        config.level()
+    ));
+    messages
+}

@@ -1,0 +1,171 @@
+//! The registry use cases: Confluent Schema Registry semantics over the store.
+//!
+//! Each public method is one use case of the wire API (register, look up, delete, config,
+//! mode...). Rules that decide *what* happens live here; `schema` says whether schemas
+//! parse and are compatible, `storage` keeps the data, `api` speaks HTTP.
+
+mod compatibility;
+mod delete;
+mod error;
+mod merge;
+mod read;
+mod references;
+mod register;
+mod settings;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+
+pub use compatibility::{CompatTarget, CompatibilityResult};
+pub use error::RegistryError;
+pub use read::{DeletedFilter, SchemaListing};
+pub use register::RegisterOptions;
+pub use settings::Scope;
+
+use crate::model::{Config, GLOBAL_SCOPE, Mode, Subject};
+use crate::schema::{ParsedSchema, SchemaType};
+use crate::storage::{Store, StoredSchema};
+
+/// A reference as a client sends it: `version` -1 means the latest live version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferenceRequest {
+    pub name: String,
+    pub subject: String,
+    pub version: i32,
+}
+
+/// The body of register, lookup and compatibility requests, already typed.
+#[derive(Debug, Clone)]
+pub struct SchemaRequest {
+    /// `None` or empty: reuse the latest version's schema (metadata-only update).
+    pub schema: Option<String>,
+    pub schema_type: SchemaType,
+    pub references: Vec<ReferenceRequest>,
+    pub metadata: Option<Value>,
+    pub rule_set: Option<Value>,
+    /// IMPORT mode only.
+    pub id: Option<i64>,
+    /// Explicit version; 0 or absent = next.
+    pub version: Option<i32>,
+}
+
+/// A schema bound to a subject version.
+#[derive(Debug, Clone)]
+pub struct SchemaVersion {
+    pub subject: String,
+    pub version: i32,
+    pub deleted: bool,
+    pub schema: StoredSchema,
+}
+
+/// Bound on the parsed-schema memo; past it the memo starts afresh.
+const PARSED_CACHE_LIMIT: usize = 10_000;
+
+pub struct Registry {
+    store: Store,
+    /// Parsed schemas by id, for compatibility checks. Schema content never changes under
+    /// an id, so entries never go stale.
+    parsed: Mutex<HashMap<i64, Arc<ParsedSchema>>>,
+    /// Bumped after every change; response caches compare it to know when to refill.
+    generation: AtomicU64,
+    /// Bumped only when versions are removed for good: the one change that can make a
+    /// schema id stop resolving (content under an id never changes).
+    id_generation: AtomicU64,
+}
+
+impl Registry {
+    pub fn new(store: Store) -> Self {
+        Self {
+            store,
+            parsed: Mutex::new(HashMap::new()),
+            generation: AtomicU64::new(0),
+            id_generation: AtomicU64::new(0),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Changes every time anything in the registry changes.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Changes only when a schema id may have stopped resolving.
+    pub fn id_generation(&self) -> u64 {
+        self.id_generation.load(Ordering::Acquire)
+    }
+
+    fn changed(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    fn removed_permanently(&self) {
+        self.id_generation.fetch_add(1, Ordering::AcqRel);
+        self.changed();
+    }
+
+    /// The effective config of a subject: its own fields over the global ones.
+    async fn effective_config(&self, subject: &Subject) -> Result<Config, RegistryError> {
+        let global = self.stored_config(GLOBAL_SCOPE).await?.unwrap_or_default();
+        let own = self.stored_config(subject.as_str()).await?;
+        Ok(match own {
+            Some(own) => own.or(&global),
+            None => global,
+        })
+    }
+
+    /// The effective mode of a subject: its own, else the global one, else READWRITE.
+    async fn effective_mode(&self, subject: &Subject) -> Result<Mode, RegistryError> {
+        if let Some(mode) = self.stored_mode(subject.as_str()).await? {
+            return Ok(mode);
+        }
+        Ok(self
+            .stored_mode(GLOBAL_SCOPE)
+            .await?
+            .unwrap_or(Mode::ReadWrite))
+    }
+
+    async fn refuse_if_read_only(&self, subject: &Subject) -> Result<(), RegistryError> {
+        if self.effective_mode(subject).await?.is_read_only() {
+            return Err(RegistryError::OperationNotPermitted(format!(
+                "Subject {subject} is in read-only mode"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Parses a stored schema (with its stored references), memoised by id.
+    async fn parsed(&self, stored: &StoredSchema) -> Result<Arc<ParsedSchema>, RegistryError> {
+        if let Some(hit) = self.parsed_memo().get(&stored.id) {
+            return Ok(hit.clone());
+        }
+        let dependencies = self
+            .dependencies_of(stored.schema_type, &stored.references)
+            .await?;
+        let parsed = ParsedSchema::parse(stored.schema_type, &stored.canonical_text, &dependencies)
+            .map_err(|e| {
+                RegistryError::Store(crate::storage::StoreError::Corrupt(format!(
+                    "stored schema {} no longer parses: {e}",
+                    stored.id
+                )))
+            })?;
+        let parsed = Arc::new(parsed);
+        let mut memo = self.parsed_memo();
+        if memo.len() >= PARSED_CACHE_LIMIT {
+            memo.clear();
+        }
+        memo.insert(stored.id, parsed.clone());
+        Ok(parsed)
+    }
+
+    fn parsed_memo(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Arc<ParsedSchema>>> {
+        // A poisoned memo only means another request panicked mid-insert; the map is
+        // still a valid cache.
+        self.parsed.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
