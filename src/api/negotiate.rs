@@ -50,7 +50,8 @@ fn parse_range(item: &str) -> Option<(String, f32)> {
 }
 
 fn matches_range(range: &str, produced: &str) -> bool {
-    if range == "*" || range == "*/*" {
+    // Confluent (Jersey) treats any range with a wildcard type, even `*/x`, as "anything".
+    if range == "*" || range.starts_with("*/") {
         return true;
     }
     let Some((kind, sub)) = range.split_once('/') else {

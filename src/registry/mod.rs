@@ -61,6 +61,9 @@ pub struct SchemaVersion {
     pub schema: StoredSchema,
 }
 
+/// Lock stripes for per-subject write queues.
+const SUBJECT_LOCK_STRIPES: usize = 64;
+
 /// Bound on the parsed-schema memo; past it the memo starts afresh.
 const PARSED_CACHE_LIMIT: usize = 10_000;
 
@@ -71,6 +74,9 @@ pub struct Registry {
     parsed: Mutex<HashMap<i64, Arc<ParsedSchema>>>,
     /// Bumped after every change; response caches compare it to know when to refill.
     generation: AtomicU64,
+    /// Registrations to one subject queue here on this node, so they do not spin on the
+    /// store's optimistic check (which still guards against other nodes).
+    subject_locks: Vec<tokio::sync::Mutex<()>>,
     /// Bumped only when versions are removed for good: the one change that can make a
     /// schema id stop resolving (content under an id never changes).
     id_generation: AtomicU64,
@@ -83,6 +89,9 @@ impl Registry {
             parsed: Mutex::new(HashMap::new()),
             generation: AtomicU64::new(0),
             id_generation: AtomicU64::new(0),
+            subject_locks: (0..SUBJECT_LOCK_STRIPES)
+                .map(|_| tokio::sync::Mutex::new(()))
+                .collect(),
         }
     }
 
@@ -93,6 +102,15 @@ impl Registry {
     /// Changes every time anything in the registry changes.
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)
+    }
+
+    /// Waits for this node's turn to write to `subject`.
+    async fn lock_subject(&self, subject: &Subject) -> tokio::sync::MutexGuard<'_, ()> {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        subject.hash(&mut hasher);
+        let stripe = usize::try_from(hasher.finish() % SUBJECT_LOCK_STRIPES as u64).unwrap_or(0);
+        self.subject_locks[stripe].lock().await
     }
 
     /// Changes only when a schema id may have stopped resolving.

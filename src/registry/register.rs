@@ -37,6 +37,7 @@ impl Registry {
         }
         let config = self.effective_config(subject).await?;
         let normalize = options.normalize || config.normalize.unwrap_or(false);
+        let _turn = self.lock_subject(subject).await;
         for _ in 0..MAX_ATTEMPTS {
             let versions = self.store().subject_versions(subject.as_str()).await?;
             let latest_live = self.latest_live_schema(&versions).await?;

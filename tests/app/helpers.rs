@@ -1,0 +1,128 @@
+//! `TestApp`: a real Herald on a free port with its own fresh database.
+
+use std::net::SocketAddr;
+
+use herald::app::{self, App};
+use reqwest::{Client, Method, Response};
+use serde_json::{Value, json};
+
+pub const V1: &str = "application/vnd.schemaregistry.v1+json";
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: Client,
+    _dir: tempfile::TempDir,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with_limit(herald::config::DEFAULT_MAX_BODY_BYTES).await
+    }
+
+    pub async fn spawn_with_limit(max_body_bytes: usize) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("herald.db").display());
+        let app = App::open(&url, max_body_bytes).await.expect("open app");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(app::serve(listener, app.router(), async {
+            let _ = rx.await;
+        }));
+        Self {
+            addr,
+            client: Client::new(),
+            _dir: dir,
+            shutdown: Some(tx),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub async fn request(&self, method: Method, path: &str, body: Option<&Value>) -> Response {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(body) = body {
+            request = request
+                .header("Content-Type", V1)
+                .body(body.to_string());
+        }
+        request.send().await.expect("request sent")
+    }
+
+    /// Sends a request and returns the status and the JSON body.
+    pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        let response = self.request(method, path, body.as_ref()).await;
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("body");
+        let value = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{path}: body is not JSON ({e}): {text}"));
+        (status, value)
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        self.call(Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        self.call(Method::POST, path, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> (u16, Value) {
+        self.call(Method::PUT, path, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> (u16, Value) {
+        self.call(Method::DELETE, path, None).await
+    }
+
+    /// Registers an Avro schema (given as JSON) and returns (status, body).
+    pub async fn register(&self, subject: &str, schema: &Value) -> (u16, Value) {
+        self.post(
+            &format!("/subjects/{subject}/versions"),
+            json!({ "schema": schema.to_string() }),
+        )
+        .await
+    }
+
+    /// Registers and insists it worked; returns the id.
+    pub async fn register_ok(&self, subject: &str, schema: &Value) -> i64 {
+        let (status, body) = self.register(subject, schema).await;
+        assert_eq!(status, 200, "register {subject}: {body}");
+        body["id"].as_i64().expect("id")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Asserts a Confluent error: status and `error_code`, and returns the message.
+#[track_caller]
+pub fn assert_error(result: &(u16, Value), status: u16, code: i64) -> String {
+    let (actual_status, body) = result;
+    assert_eq!(*actual_status, status, "status; body: {body}");
+    assert_eq!(body["error_code"].as_i64(), Some(code), "error_code; body: {body}");
+    body["message"].as_str().expect("message").to_string()
+}
+
+/// A record schema with the given fields (`(name, type)` or `(name, type, default)`).
+pub fn record(name: &str, fields: &[Value]) -> Value {
+    json!({"type": "record", "name": name, "fields": fields})
+}
+
+pub fn field(name: &str, ty: &str) -> Value {
+    json!({"name": name, "type": ty})
+}
+
+pub fn field_with_default(name: &str, ty: &str, default: Value) -> Value {
+    json!({"name": name, "type": ty, "default": default})
+}

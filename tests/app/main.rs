@@ -1,0 +1,11 @@
+//! API integration tests: one binary, a fresh Herald and database per test.
+
+mod helpers;
+
+mod bad_input;
+mod compatibility;
+mod concurrency;
+mod config_mode;
+mod schemas;
+mod subjects;
+mod transport;
