@@ -6,6 +6,7 @@ mod bad_input;
 mod compatibility;
 mod concurrency;
 mod config_mode;
+mod durability;
 mod schemas;
 mod subjects;
 mod transport;
