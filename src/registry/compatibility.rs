@@ -2,6 +2,9 @@
 
 use std::sync::Arc;
 
+use serde_json::Value;
+
+use super::register::Candidate;
 use super::{Registry, RegistryError, SchemaRequest};
 use crate::model::{Config, Subject, VersionSpec};
 use crate::schema::ParsedSchema;
@@ -61,7 +64,10 @@ impl Registry {
             // A single named version is compared with the level's direction, not its reach.
             CompatTarget::Version(_) => non_transitive(config.level()),
         };
-        let report = self.report(&candidate.parsed, level, &in_scope).await?;
+        let group = CompatibilityGroup::of(&config, candidate.schema.metadata.as_ref());
+        let report = self
+            .report(&candidate.parsed, level, &in_scope, group.as_ref())
+            .await?;
         Ok(CompatibilityResult {
             is_compatible: report.0.is_compatible(),
             messages: render_messages(&report.0, report.1.as_deref(), &config),
@@ -73,12 +79,15 @@ impl Registry {
     pub(super) async fn ensure_compatible(
         &self,
         subject: &Subject,
-        candidate: &ParsedSchema,
+        candidate: &Candidate,
         config: &Config,
         versions: &[VersionRow],
     ) -> Result<(), RegistryError> {
         let live: Vec<VersionRow> = versions.iter().filter(|v| !v.deleted).copied().collect();
-        let (report, old_text) = self.report(candidate, config.level(), &live).await?;
+        let group = CompatibilityGroup::of(config, candidate.schema.metadata.as_ref());
+        let (report, old_text) = self
+            .report(&candidate.parsed, config.level(), &live, group.as_ref())
+            .await?;
         if report.is_compatible() {
             return Ok(());
         }
@@ -95,6 +104,7 @@ impl Registry {
         candidate: &ParsedSchema,
         level: CompatibilityLevel,
         versions: &[VersionRow],
+        group: Option<&CompatibilityGroup>,
     ) -> Result<(CompatReport, Option<String>), RegistryError> {
         if level == CompatibilityLevel::None {
             return Ok((CompatReport::default(), None));
@@ -104,6 +114,9 @@ impl Registry {
             let Some(stored) = self.store().schema(row.schema_id).await? else {
                 continue;
             };
+            if group.is_some_and(|g| !g.contains(stored.metadata.as_ref())) {
+                continue;
+            }
             let parsed = self.parsed(&stored).await?;
             previous.push((row.version, parsed, stored.canonical_text));
         }
@@ -123,6 +136,33 @@ impl Registry {
         });
         Ok((report, old_text))
     }
+}
+
+/// `compatibilityGroup`: only versions whose metadata property of that name has the
+/// candidate's value are compared.
+struct CompatibilityGroup {
+    property: String,
+    value: Option<Value>,
+}
+
+impl CompatibilityGroup {
+    fn of(config: &Config, candidate_metadata: Option<&Value>) -> Option<Self> {
+        let property = config
+            .extra
+            .get("compatibilityGroup")?
+            .as_str()?
+            .to_string();
+        let value = property_of(candidate_metadata, &property).cloned();
+        Some(Self { property, value })
+    }
+
+    fn contains(&self, metadata: Option<&Value>) -> bool {
+        property_of(metadata, &self.property) == self.value.as_ref()
+    }
+}
+
+fn property_of<'a>(metadata: Option<&'a Value>, property: &str) -> Option<&'a Value> {
+    metadata?.get("properties")?.get(property)
 }
 
 fn non_transitive(level: CompatibilityLevel) -> CompatibilityLevel {

@@ -51,7 +51,7 @@ impl Registry {
             let mode = self.effective_mode(subject).await?;
             check_mode(mode, &request)?;
             if mode != Mode::Import && !options.force {
-                self.ensure_compatible(subject, &candidate.parsed, &config, &versions)
+                self.ensure_compatible(subject, &candidate, &config, &versions)
                     .await?;
             }
             let max_version = versions.last().map(|v| v.version);

@@ -5,10 +5,18 @@ use serde_json::json;
 use crate::helpers::*;
 
 async fn assert_nothing_written(app: &TestApp) {
-    assert_eq!(app.get("/subjects?deleted=true").await.1, json!([]), "a failed request wrote something");
+    assert_eq!(
+        app.get("/subjects?deleted=true").await.1,
+        json!([]),
+        "a failed request wrote something"
+    );
 }
 
-async fn post_raw(app: &TestApp, path: &str, body: impl Into<reqwest::Body>) -> (u16, serde_json::Value) {
+async fn post_raw(
+    app: &TestApp,
+    path: &str,
+    body: impl Into<reqwest::Body>,
+) -> (u16, serde_json::Value) {
     let response = app
         .client
         .post(app.url(path))
@@ -49,7 +57,15 @@ async fn wrong_field_types_are_422() {
 #[tokio::test]
 async fn unknown_schema_type_and_invalid_avro_are_42201() {
     let app = TestApp::spawn().await;
-    let message = assert_error(&app.post("/subjects/s/versions", json!({"schema": "{}", "schemaType": "XML"})).await, 422, 42201);
+    let message = assert_error(
+        &app.post(
+            "/subjects/s/versions",
+            json!({"schema": "{}", "schemaType": "XML"}),
+        )
+        .await,
+        422,
+        42201,
+    );
     assert_eq!(message, "Invalid schema type XML");
     for schema in [
         "{\"type\": \"record\", \"name\": \"R\"}",
@@ -59,8 +75,16 @@ async fn unknown_schema_type_and_invalid_avro_are_42201() {
         "\"Undefined\"",
         "{not json",
     ] {
-        let message = assert_error(&app.post("/subjects/s/versions", json!({"schema": schema})).await, 422, 42201);
-        assert!(message.starts_with("Invalid schema of type AVRO, details: "), "{schema}: {message}");
+        let message = assert_error(
+            &app.post("/subjects/s/versions", json!({"schema": schema}))
+                .await,
+            422,
+            42201,
+        );
+        assert!(
+            message.starts_with("Invalid schema of type AVRO, details: "),
+            "{schema}: {message}"
+        );
     }
     assert_nothing_written(&app).await;
 }
@@ -69,7 +93,9 @@ async fn unknown_schema_type_and_invalid_avro_are_42201() {
 async fn bodies_over_the_limit_are_413() {
     let app = TestApp::spawn_with_limit(64 * 1024).await;
     let huge = "x".repeat(128 * 1024);
-    let result = app.post("/subjects/s/versions", json!({"schema": huge})).await;
+    let result = app
+        .post("/subjects/s/versions", json!({"schema": huge}))
+        .await;
     assert_error(&result, 413, 413);
     assert_nothing_written(&app).await;
 }
@@ -78,15 +104,27 @@ async fn bodies_over_the_limit_are_413() {
 async fn ten_thousand_levels_of_nesting_are_refused_cleanly() {
     let app = TestApp::spawn().await;
     // Nested in the request body itself.
-    let deep_body = format!("{{\"schema\": {}\"int\"{}}}", "[".repeat(10_000), "]".repeat(10_000));
+    let deep_body = format!(
+        "{{\"schema\": {}\"int\"{}}}",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
     let (status, body) = post_raw(&app, "/subjects/s/versions", deep_body).await;
     assert!(status == 400 || status == 422, "{status}: {body}");
     // Nested inside the schema text.
-    let deep_schema = format!("{}\"int\"{}", "{\"type\":\"array\",\"items\":".repeat(10_000), "}".repeat(10_000));
-    let result = app.post("/subjects/s/versions", json!({"schema": deep_schema})).await;
+    let deep_schema = format!(
+        "{}\"int\"{}",
+        "{\"type\":\"array\",\"items\":".repeat(10_000),
+        "}".repeat(10_000)
+    );
+    let result = app
+        .post("/subjects/s/versions", json!({"schema": deep_schema}))
+        .await;
     assert_error(&result, 422, 42201);
     let deep_union = format!("{}\"int\"{}", "[".repeat(10_000), "]".repeat(10_000));
-    let result = app.post("/subjects/s/versions", json!({"schema": deep_union})).await;
+    let result = app
+        .post("/subjects/s/versions", json!({"schema": deep_union}))
+        .await;
     assert_error(&result, 422, 42201);
     assert_nothing_written(&app).await;
     // And the server is still there.

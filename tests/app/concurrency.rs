@@ -14,7 +14,9 @@ async fn concurrent_registrations_of_one_schema_make_one_version() {
     for _ in 0..32 {
         let app = app.clone();
         let schema = schema.clone();
-        tasks.push(tokio::spawn(async move { app.register("s", &schema).await }));
+        tasks.push(tokio::spawn(
+            async move { app.register("s", &schema).await },
+        ));
     }
     let mut ids = BTreeSet::new();
     for task in tasks {
@@ -22,7 +24,11 @@ async fn concurrent_registrations_of_one_schema_make_one_version() {
         assert_eq!(status, 200, "{body}");
         ids.insert((body["id"].as_i64(), body["version"].as_i64()));
     }
-    assert_eq!(ids.len(), 1, "all clients saw the same id and version: {ids:?}");
+    assert_eq!(
+        ids.len(),
+        1,
+        "all clients saw the same id and version: {ids:?}"
+    );
     assert_eq!(app.get("/subjects/s/versions").await.1, json!([1]));
 }
 
@@ -34,7 +40,8 @@ async fn concurrent_distinct_schemas_get_contiguous_versions_and_distinct_ids() 
     for i in 0..24 {
         let app = app.clone();
         tasks.push(tokio::spawn(async move {
-            app.register("s", &record(&format!("R{i}"), &[field("a", "int")])).await
+            app.register("s", &record(&format!("R{i}"), &[field("a", "int")]))
+                .await
         }));
     }
     let mut ids = BTreeSet::new();

@@ -17,7 +17,13 @@ impl Server {
     async fn start(database: &str) -> Self {
         let port = free_port();
         let child = Command::new(env!("CARGO_BIN_EXE_herald"))
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--database", database])
+            .args([
+                "serve",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--database",
+                database,
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -76,7 +82,8 @@ async fn acknowledged_registrations_survive_kill_9() {
         .expect("config");
 
     // Eight writers register distinct schemas as fast as they can.
-    let (acked_tx, mut acked_rx) = tokio::sync::mpsc::unbounded_channel::<(String, i64, i64, Value)>();
+    let (acked_tx, mut acked_rx) =
+        tokio::sync::mpsc::unbounded_channel::<(String, i64, i64, Value)>();
     let mut writers = Vec::new();
     for writer in 0..8 {
         let base = server.base.clone();
@@ -96,8 +103,11 @@ async fn acknowledged_registrations_survive_kill_9() {
                 if response.status() != 200 {
                     break;
                 }
-                let Ok(body) = response.json::<Value>().await else { break };
-                let (Some(id), Some(version)) = (body["id"].as_i64(), body["version"].as_i64()) else {
+                let Ok(body) = response.json::<Value>().await else {
+                    break;
+                };
+                let (Some(id), Some(version)) = (body["id"].as_i64(), body["version"].as_i64())
+                else {
                     break;
                 };
                 let _ = acked.send((subject, version, id, schema));
@@ -114,20 +124,32 @@ async fn acknowledged_registrations_survive_kill_9() {
     while let Some(ack) = acked_rx.recv().await {
         acknowledged.push(ack);
     }
-    assert!(acknowledged.len() >= 10, "load too light to mean anything: {}", acknowledged.len());
+    assert!(
+        acknowledged.len() >= 10,
+        "load too light to mean anything: {}",
+        acknowledged.len()
+    );
 
     let server = Server::start(&database).await;
     for (subject, version, id, schema) in &acknowledged {
         let body: Value = client
-            .get(format!("{}/subjects/{subject}/versions/{version}", server.base))
+            .get(format!(
+                "{}/subjects/{subject}/versions/{version}",
+                server.base
+            ))
             .send()
             .await
             .expect("get")
             .json()
             .await
             .expect("json");
-        assert_eq!(body["id"].as_i64(), Some(*id), "{subject} v{version} lost: {body}");
-        let stored: Value = serde_json::from_str(body["schema"].as_str().expect("schema")).expect("json");
+        assert_eq!(
+            body["id"].as_i64(),
+            Some(*id),
+            "{subject} v{version} lost: {body}"
+        );
+        let stored: Value =
+            serde_json::from_str(body["schema"].as_str().expect("schema")).expect("json");
         assert_eq!(&stored, schema);
     }
     // Nothing half-written: every subject's versions are contiguous and each resolves.
@@ -141,16 +163,28 @@ async fn acknowledged_registrations_survive_kill_9() {
             .json()
             .await
             .expect("json");
-        let Some(versions) = versions.as_array() else { continue };
+        let Some(versions) = versions.as_array() else {
+            continue;
+        };
         for (i, version) in versions.iter().enumerate() {
-            assert_eq!(version.as_i64(), Some(i as i64 + 1), "{subject}: {versions:?}");
+            assert_eq!(
+                version.as_i64(),
+                Some(i as i64 + 1),
+                "{subject}: {versions:?}"
+            );
             let response = client
-                .get(format!("{}/subjects/{subject}/versions/{version}", server.base))
+                .get(format!(
+                    "{}/subjects/{subject}/versions/{version}",
+                    server.base
+                ))
                 .send()
                 .await
                 .expect("get");
             assert_eq!(response.status(), 200);
         }
     }
-    eprintln!("kill -9: {} acknowledged registrations all present after restart", acknowledged.len());
+    eprintln!(
+        "kill -9: {} acknowledged registrations all present after restart",
+        acknowledged.len()
+    );
 }

@@ -47,9 +47,7 @@ impl TestApp {
     pub async fn request(&self, method: Method, path: &str, body: Option<&Value>) -> Response {
         let mut request = self.client.request(method, self.url(path));
         if let Some(body) = body {
-            request = request
-                .header("Content-Type", V1)
-                .body(body.to_string());
+            request = request.header("Content-Type", V1).body(body.to_string());
         }
         request.send().await.expect("request sent")
     }
@@ -110,7 +108,11 @@ impl Drop for TestApp {
 pub fn assert_error(result: &(u16, Value), status: u16, code: i64) -> String {
     let (actual_status, body) = result;
     assert_eq!(*actual_status, status, "status; body: {body}");
-    assert_eq!(body["error_code"].as_i64(), Some(code), "error_code; body: {body}");
+    assert_eq!(
+        body["error_code"].as_i64(),
+        Some(code),
+        "error_code; body: {body}"
+    );
     body["message"].as_str().expect("message").to_string()
 }
 

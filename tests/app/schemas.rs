@@ -14,9 +14,16 @@ async fn schema_by_id_returns_the_schema_without_type_for_avro() {
     let id = app.register_ok("users-value", &user()).await;
     let (status, body) = app.get(&format!("/schemas/ids/{id}")).await;
     assert_eq!(status, 200);
-    assert!(body.get("schemaType").is_none(), "AVRO type is omitted: {body}");
-    assert!(body.get("references").is_none(), "empty references omitted: {body}");
-    let schema: Value = serde_json::from_str(body["schema"].as_str().expect("schema")).expect("json");
+    assert!(
+        body.get("schemaType").is_none(),
+        "AVRO type is omitted: {body}"
+    );
+    assert!(
+        body.get("references").is_none(),
+        "empty references omitted: {body}"
+    );
+    let schema: Value =
+        serde_json::from_str(body["schema"].as_str().expect("schema")).expect("json");
     assert_eq!(schema, user());
 }
 
@@ -51,8 +58,12 @@ async fn whitespace_and_key_order_variants_get_the_same_id() {
     let app = TestApp::spawn().await;
     let compact = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}"#;
     let spaced = "{ \"name\" : \"R\",\n  \"type\": \"record\",\n  \"fields\": [ {\"type\":\"int\", \"name\":\"a\"} ] }";
-    let (_, first) = app.post("/subjects/x/versions", json!({"schema": compact})).await;
-    let (_, second) = app.post("/subjects/y/versions", json!({"schema": spaced})).await;
+    let (_, first) = app
+        .post("/subjects/x/versions", json!({"schema": compact}))
+        .await;
+    let (_, second) = app
+        .post("/subjects/y/versions", json!({"schema": spaced}))
+        .await;
     assert_eq!(first["id"], second["id"], "{first} vs {second}");
 }
 
@@ -65,7 +76,9 @@ async fn soft_deleted_schemas_are_still_served_by_id_but_not_listed() {
     assert_eq!(app.get(&format!("/schemas/ids/{id}")).await.0, 200);
     let (_, subjects) = app.get(&format!("/schemas/ids/{id}/subjects")).await;
     assert_eq!(subjects, json!([]));
-    let (_, subjects) = app.get(&format!("/schemas/ids/{id}/subjects?deleted=true")).await;
+    let (_, subjects) = app
+        .get(&format!("/schemas/ids/{id}/subjects?deleted=true"))
+        .await;
     assert_eq!(subjects, json!(["s"]));
 }
 
@@ -86,7 +99,11 @@ async fn raw_schema_text_and_types() {
     let app = TestApp::spawn().await;
     let id = app.register_ok("s", &user()).await;
     let text = app
-        .request(reqwest::Method::GET, &format!("/schemas/ids/{id}/schema"), None)
+        .request(
+            reqwest::Method::GET,
+            &format!("/schemas/ids/{id}/schema"),
+            None,
+        )
         .await
         .text()
         .await
@@ -103,8 +120,22 @@ async fn raw_schema_text_and_types() {
 async fn schema_listing_filters_and_paginates() {
     let app = TestApp::spawn().await;
     app.register_ok("orders-value", &user()).await;
-    app.register_ok("orders-value", &record("User", &[field("name", "string"), field_with_default("age", "int", json!(0))])).await;
-    app.register_ok("payments-value", &record("Payment", &[field("amount", "double")])).await;
+    app.register_ok(
+        "orders-value",
+        &record(
+            "User",
+            &[
+                field("name", "string"),
+                field_with_default("age", "int", json!(0)),
+            ],
+        ),
+    )
+    .await;
+    app.register_ok(
+        "payments-value",
+        &record("Payment", &[field("amount", "double")]),
+    )
+    .await;
     let (_, all) = app.get("/schemas").await;
     assert_eq!(all.as_array().expect("list").len(), 3);
     let (_, orders) = app.get("/schemas?subjectPrefix=orders").await;
@@ -114,9 +145,20 @@ async fn schema_listing_filters_and_paginates() {
         .as_array()
         .expect("list")
         .iter()
-        .map(|s| (s["subject"].as_str().expect("subject").to_string(), s["version"].as_i64().expect("v")))
+        .map(|s| {
+            (
+                s["subject"].as_str().expect("subject").to_string(),
+                s["version"].as_i64().expect("v"),
+            )
+        })
         .collect();
-    assert_eq!(latest, [("orders-value".to_string(), 2), ("payments-value".to_string(), 1)]);
+    assert_eq!(
+        latest,
+        [
+            ("orders-value".to_string(), 2),
+            ("payments-value".to_string(), 1)
+        ]
+    );
     let (_, page) = app.get("/schemas?offset=1&limit=1").await;
     assert_eq!(page.as_array().expect("list").len(), 1);
     assert_eq!(page[0]["version"], 2);
@@ -126,7 +168,11 @@ async fn schema_listing_filters_and_paginates() {
 async fn fetch_max_id_adds_the_highest_id() {
     let app = TestApp::spawn().await;
     let first = app.register_ok("a", &user()).await;
-    let second = app.register_ok("b", &record("Other", &[field("x", "int")])).await;
-    let (_, body) = app.get(&format!("/schemas/ids/{first}?fetchMaxId=true")).await;
+    let second = app
+        .register_ok("b", &record("Other", &[field("x", "int")]))
+        .await;
+    let (_, body) = app
+        .get(&format!("/schemas/ids/{first}?fetchMaxId=true"))
+        .await;
     assert_eq!(body["maxId"].as_i64(), Some(second));
 }

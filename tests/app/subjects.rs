@@ -11,7 +11,10 @@ fn v1() -> Value {
 fn v2() -> Value {
     record(
         "Order",
-        &[field("id", "string"), field_with_default("note", "string", json!(""))],
+        &[
+            field("id", "string"),
+            field_with_default("note", "string", json!("")),
+        ],
     )
 }
 
@@ -27,7 +30,10 @@ async fn register_assigns_versions_and_reregistering_is_idempotent() {
     assert_eq!(second["version"], 2);
     let (_, again) = app.register("orders-value", &v1()).await;
     assert_eq!(again["id"], 1);
-    assert_eq!(again["version"], 1, "an existing live version is returned, not duplicated");
+    assert_eq!(
+        again["version"], 1,
+        "an existing live version is returned, not duplicated"
+    );
     let (_, versions) = app.get("/subjects/orders-value/versions").await;
     assert_eq!(versions, json!([1, 2]));
 }
@@ -43,13 +49,20 @@ async fn get_version_latest_and_errors() {
     assert_eq!(latest["subject"], "s");
     let (_, minus_one) = app.get("/subjects/s/versions/-1").await;
     assert_eq!(minus_one["version"], 2);
-    assert_eq!(assert_error(&app.get("/subjects/s/versions/3").await, 404, 40402), "Version 3 not found.");
+    assert_eq!(
+        assert_error(&app.get("/subjects/s/versions/3").await, 404, 40402),
+        "Version 3 not found."
+    );
     assert_eq!(
         assert_error(&app.get("/subjects/nope/versions/1").await, 404, 40401),
         "Subject 'nope' not found."
     );
     for bad in ["0", "-2", "abc", "2147483648"] {
-        assert_error(&app.get(&format!("/subjects/s/versions/{bad}")).await, 422, 42202);
+        assert_error(
+            &app.get(&format!("/subjects/s/versions/{bad}")).await,
+            422,
+            42202,
+        );
     }
     let text = app
         .request(reqwest::Method::GET, "/subjects/s/versions/1/schema", None)
@@ -69,7 +82,10 @@ async fn subjects_list_respects_deletion_flags() {
     assert_eq!(app.get("/subjects").await.1, json!(["a"]));
     assert_eq!(app.get("/subjects?deleted=true").await.1, json!(["a", "b"]));
     assert_eq!(app.get("/subjects?deletedOnly=true").await.1, json!(["b"]));
-    assert_eq!(app.get("/subjects?subjectPrefix=b&deleted=true").await.1, json!(["b"]));
+    assert_eq!(
+        app.get("/subjects?subjectPrefix=b&deleted=true").await.1,
+        json!(["b"])
+    );
 }
 
 #[tokio::test]
@@ -77,14 +93,31 @@ async fn lookup_finds_the_version_or_explains_why_not() {
     let app = TestApp::spawn().await;
     app.register_ok("s", &v1()).await;
     app.register_ok("s", &v2()).await;
-    let (status, found) = app.post("/subjects/s", json!({"schema": v1().to_string()})).await;
+    let (status, found) = app
+        .post("/subjects/s", json!({"schema": v1().to_string()}))
+        .await;
     assert_eq!(status, 200);
     assert_eq!(found["version"], 1);
     assert_eq!(found["id"], 1);
     let other = record("Other", &[field("x", "int")]);
-    assert_error(&app.post("/subjects/s", json!({"schema": other.to_string()})).await, 404, 40403);
-    assert_error(&app.post("/subjects/none", json!({"schema": v1().to_string()})).await, 404, 40401);
-    assert_error(&app.post("/subjects/s", json!({"schema": "{not avro"})).await, 422, 42201);
+    assert_error(
+        &app.post("/subjects/s", json!({"schema": other.to_string()}))
+            .await,
+        404,
+        40403,
+    );
+    assert_error(
+        &app.post("/subjects/none", json!({"schema": v1().to_string()}))
+            .await,
+        404,
+        40401,
+    );
+    assert_error(
+        &app.post("/subjects/s", json!({"schema": "{not avro"}))
+            .await,
+        422,
+        42201,
+    );
 }
 
 #[tokio::test]
@@ -97,9 +130,15 @@ async fn soft_then_hard_delete_of_a_subject() {
     assert_eq!(status, 200);
     assert_eq!(deleted, json!([1, 2]));
     let message = assert_error(&app.delete("/subjects/s").await, 404, 40404);
-    assert_eq!(message, "Subject 's' was soft deleted.Set permanent=true to delete permanently");
+    assert_eq!(
+        message,
+        "Subject 's' was soft deleted.Set permanent=true to delete permanently"
+    );
     assert_error(&app.get("/subjects/s/versions").await, 404, 40401);
-    assert_eq!(app.get("/subjects/s/versions?deleted=true").await.1, json!([1, 2]));
+    assert_eq!(
+        app.get("/subjects/s/versions?deleted=true").await.1,
+        json!([1, 2])
+    );
     let (status, deleted) = app.delete("/subjects/s?permanent=true").await;
     assert_eq!(status, 200);
     assert_eq!(deleted, json!([1, 2]));
@@ -111,17 +150,32 @@ async fn version_deletes_and_their_errors() {
     let app = TestApp::spawn().await;
     app.register_ok("s", &v1()).await;
     app.register_ok("s", &v2()).await;
-    assert_error(&app.delete("/subjects/s/versions/1?permanent=true").await, 404, 40407);
+    assert_error(
+        &app.delete("/subjects/s/versions/1?permanent=true").await,
+        404,
+        40407,
+    );
     assert_eq!(app.delete("/subjects/s/versions/1").await, (200, json!(1)));
     assert_error(&app.delete("/subjects/s/versions/1").await, 404, 40406);
     assert_eq!(app.get("/subjects/s/versions").await.1, json!([2]));
-    assert_eq!(app.get("/subjects/s/versions?deletedAsNegative=true&deleted=true").await.1, json!([-1, 2]));
+    assert_eq!(
+        app.get("/subjects/s/versions?deletedAsNegative=true&deleted=true")
+            .await
+            .1,
+        json!([-1, 2])
+    );
     assert_eq!(app.get("/subjects/s/versions/1?deleted=true").await.0, 200);
     assert_error(&app.get("/subjects/s/versions/1").await, 404, 40402);
-    assert_eq!(app.delete("/subjects/s/versions/1?permanent=true").await, (200, json!(1)));
+    assert_eq!(
+        app.delete("/subjects/s/versions/1?permanent=true").await,
+        (200, json!(1))
+    );
     assert_error(&app.delete("/subjects/s/versions/9").await, 404, 40402);
     assert_error(&app.delete("/subjects/s/versions/abc").await, 422, 42202);
-    assert_eq!(app.delete("/subjects/s/versions/latest").await, (200, json!(2)));
+    assert_eq!(
+        app.delete("/subjects/s/versions/latest").await,
+        (200, json!(2))
+    );
 }
 
 #[tokio::test]
@@ -130,14 +184,22 @@ async fn numbering_continues_after_soft_deletes() {
     app.register_ok("s", &v1()).await;
     app.delete("/subjects/s").await;
     let (_, again) = app.register("s", &v1()).await;
-    assert_eq!(again["version"], 2, "soft-deleted versions still count for numbering");
+    assert_eq!(
+        again["version"], 2,
+        "soft-deleted versions still count for numbering"
+    );
     assert_eq!(again["id"], 1, "the same schema keeps its id");
 }
 
 #[tokio::test]
 async fn empty_schema_is_refused_without_history() {
     let app = TestApp::spawn().await;
-    let message = assert_error(&app.post("/subjects/s/versions", json!({"schema": ""})).await, 422, 42201);
+    let message = assert_error(
+        &app.post("/subjects/s/versions", json!({"schema": ""}))
+            .await,
+        422,
+        42201,
+    );
     assert_eq!(message, "Empty schema");
 }
 
@@ -159,10 +221,16 @@ async fn metadata_and_rule_set_are_stored_and_echoed() {
     // Different metadata is a different schema identity.
     let (_, plain) = app.register("t", &v1()).await;
     assert_ne!(plain["id"], body["id"]);
-    let (status, found) = app.get("/subjects/s/metadata?key=owner&value=orders-team").await;
+    let (status, found) = app
+        .get("/subjects/s/metadata?key=owner&value=orders-team")
+        .await;
     assert_eq!(status, 200);
     assert_eq!(found["version"], 1);
-    assert_error(&app.get("/subjects/s/metadata?key=owner&value=else").await, 404, 40403);
+    assert_error(
+        &app.get("/subjects/s/metadata?key=owner&value=else").await,
+        404,
+        40403,
+    );
 }
 
 #[tokio::test]
@@ -183,9 +251,19 @@ async fn references_resolve_and_protect_their_targets() {
     let customer_id = body["id"].as_i64().expect("id");
     assert_ne!(customer_id, address_id);
     let (_, by_id) = app.get(&format!("/schemas/ids/{customer_id}")).await;
-    assert_eq!(by_id["references"], json!([{"name": "com.example.Address", "subject": "address", "version": 1}]));
-    assert_eq!(app.get("/subjects/address/versions/1/referencedby").await.1, json!([customer_id]));
-    assert_error(&app.delete("/subjects/address/versions/1").await, 422, 42206);
+    assert_eq!(
+        by_id["references"],
+        json!([{"name": "com.example.Address", "subject": "address", "version": 1}])
+    );
+    assert_eq!(
+        app.get("/subjects/address/versions/1/referencedby").await.1,
+        json!([customer_id])
+    );
+    assert_error(
+        &app.delete("/subjects/address/versions/1").await,
+        422,
+        42206,
+    );
     assert_error(&app.delete("/subjects/address").await, 422, 42206);
     // Without the reference the named type is unknown.
     let (status, _) = app.register("customer2", &customer).await;

@@ -49,7 +49,10 @@ async fn every_confluent_body_type_is_accepted_and_others_are_415() {
         .expect("sent");
     assert_eq!(response.status(), 415);
     let body: Value = response.json().await.expect("json");
-    assert_eq!(body, json!({"error_code": 415, "message": "HTTP 415 Unsupported Media Type"}));
+    assert_eq!(
+        body,
+        json!({"error_code": 415, "message": "HTTP 415 Unsupported Media Type"})
+    );
 }
 
 #[tokio::test]
@@ -77,7 +80,10 @@ async fn accept_negotiation_labels_or_refuses() {
         (None, Some(V1)),
         (Some("*/*"), Some(V1)),
         (Some("application/json"), Some("application/json")),
-        (Some("application/vnd.schemaregistry+json"), Some("application/vnd.schemaregistry+json")),
+        (
+            Some("application/vnd.schemaregistry+json"),
+            Some("application/vnd.schemaregistry+json"),
+        ),
         (Some("application/vnd.schemaregistry.v2+json"), None),
         (Some("text/*"), None),
     ] {
@@ -118,10 +124,27 @@ async fn trailing_slashes_and_encoded_slashes_in_subjects() {
         .expect("sent");
     assert_eq!(response.status(), 200);
     assert_eq!(app.get("/subjects/").await.1, json!(["a/b"]));
-    assert_eq!(app.get("/subjects/a%2Fb/versions/1").await.1["subject"], "a/b");
+    assert_eq!(
+        app.get("/subjects/a%2Fb/versions/1").await.1["subject"],
+        "a/b"
+    );
     let quirky = "weird%22%7B%3A%7D%27name";
-    assert_eq!(app.call(Method::POST, &format!("/subjects/{quirky}/versions"), Some(serde_json::from_str(&schema_body()).expect("json"))).await.0, 200);
-    assert_eq!(app.get(&format!("/subjects/{quirky}/versions/latest")).await.1["subject"], "weird\"{:}'name");
+    assert_eq!(
+        app.call(
+            Method::POST,
+            &format!("/subjects/{quirky}/versions"),
+            Some(serde_json::from_str(&schema_body()).expect("json"))
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        app.get(&format!("/subjects/{quirky}/versions/latest"))
+            .await
+            .1["subject"],
+        "weird\"{:}'name"
+    );
 }
 
 #[tokio::test]
@@ -144,10 +167,19 @@ async fn python_booleans_and_unknown_parameters() {
 #[tokio::test]
 async fn unknown_routes_and_methods_get_confluent_errors() {
     let app = TestApp::spawn().await;
-    assert_eq!(app.get("/nowhere").await, (404, json!({"error_code": 404, "message": "HTTP 404 Not Found"})));
+    assert_eq!(
+        app.get("/nowhere").await,
+        (
+            404,
+            json!({"error_code": 404, "message": "HTTP 404 Not Found"})
+        )
+    );
     assert_eq!(
         app.call(Method::PATCH, "/subjects", None).await,
-        (405, json!({"error_code": 405, "message": "HTTP 405 Method Not Allowed"}))
+        (
+            405,
+            json!({"error_code": 405, "message": "HTTP 405 Method Not Allowed"})
+        )
     );
 }
 
@@ -163,9 +195,15 @@ async fn small_endpoints() {
     let (status, version) = app.get("/v1/metadata/version").await;
     assert_eq!(status, 200);
     assert!(version["version"].is_string());
-    assert_eq!(app.get("/v1/metadata/deployment").await.1, json!({"attributes": []}));
+    assert_eq!(
+        app.get("/v1/metadata/deployment").await.1,
+        json!({"attributes": []})
+    );
     let (status, _) = app
         .get("/associations/resources/default/orders?resourceType=topic&associationType=value")
         .await;
-    assert_eq!(status, 404, "serializers fall back to the topic name strategy on 404");
+    assert_eq!(
+        status, 404,
+        "serializers fall back to the topic name strategy on 404"
+    );
 }
