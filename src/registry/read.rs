@@ -40,6 +40,17 @@ impl Registry {
             .ok_or(RegistryError::SchemaIdNotFound(id))
     }
 
+    /// `GET /schemas/guids/{guid}`: schemas by Confluent guid (the identity digest).
+    pub async fn schemas_by_guid(&self, guid: &str) -> Result<Vec<StoredSchema>, RegistryError> {
+        let digest =
+            crate::schema::identity::parse_guid(guid).ok_or(RegistryError::SchemaNotFound)?;
+        let schemas = self.store().schemas_by_identity(&digest).await?;
+        if schemas.is_empty() {
+            return Err(RegistryError::SchemaNotFound);
+        }
+        Ok(schemas)
+    }
+
     /// `GET /schemas/ids/{id}/versions` (and, mapped, `/subjects`).
     pub async fn versions_of_schema(
         &self,

@@ -56,6 +56,20 @@ pub fn as_guid(digest: &[u8; 16]) -> String {
     )
 }
 
+/// Reads a guid back into its digest; `None` unless it is 32 hex digits (dashes allowed).
+pub fn parse_guid(guid: &str) -> Option<[u8; 16]> {
+    let hex: Vec<u8> = guid.bytes().filter(|b| *b != b'-').collect();
+    if hex.len() != 32 {
+        return None;
+    }
+    let mut digest = [0u8; 16];
+    for (slot, pair) in digest.iter_mut().zip(hex.chunks_exact(2)) {
+        let text = std::str::from_utf8(pair).ok()?;
+        *slot = u8::from_str_radix(text, 16).ok()?;
+    }
+    Some(digest)
+}
+
 fn hash_metadata(md5: &mut Md5, metadata: &Value) {
     if let Some(tags) = metadata.get("tags").and_then(Value::as_object) {
         let mut keys: Vec<&String> = tags.keys().collect();
@@ -143,6 +157,19 @@ mod tests {
             0x59, 0xf7,
         ];
         assert_eq!(as_guid(&digest), "d629bb05-ad85-3d20-fbcb-895de3c459f7");
+    }
+
+    #[test]
+    fn guids_parse_back_to_digests() {
+        let digest = identity_digest(IdentityInput {
+            canonical_text: "\"int\"",
+            references: &[],
+            metadata: None,
+            rule_set: None,
+        });
+        assert_eq!(parse_guid(&as_guid(&digest)), Some(digest));
+        assert_eq!(parse_guid("not-a-guid"), None);
+        assert_eq!(parse_guid("zz29bb05-ad85-3d20-fbcb-895de3c459f7"), None);
     }
 
     #[test]

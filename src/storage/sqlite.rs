@@ -147,6 +147,23 @@ impl SqliteStore {
         row.map(SchemaRow::into_schema).transpose()
     }
 
+    /// Schemas whose identity digest is `identity` (Confluent's `guid`), still in use.
+    pub async fn schemas_by_identity(
+        &self,
+        identity: &[u8; 16],
+    ) -> Result<Vec<StoredSchema>, StoreError> {
+        let sql = format!(
+            "SELECT {SCHEMA_COLUMNS} FROM schemas s WHERE s.identity = ?
+             AND EXISTS (SELECT 1 FROM subject_versions v WHERE v.schema_id = s.id)
+             ORDER BY s.id"
+        );
+        let rows: Vec<SchemaRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(identity.as_slice())
+            .fetch_all(&self.reader)
+            .await?;
+        rows.into_iter().map(SchemaRow::into_schema).collect()
+    }
+
     /// The id of an identical schema stored before, if any.
     pub async fn schema_id_by_identity(
         &self,

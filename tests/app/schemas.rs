@@ -176,3 +176,33 @@ async fn fetch_max_id_adds_the_highest_id() {
         .await;
     assert_eq!(body["maxId"].as_i64(), Some(second));
 }
+
+#[tokio::test]
+async fn schemas_are_found_by_guid() {
+    let app = TestApp::spawn().await;
+    let id = app.register_ok("s", &user()).await;
+    // The guid is the MD5 of the canonical text (no references, metadata or rules).
+    let (_, by_id) = app.get(&format!("/schemas/ids/{id}")).await;
+    let canonical = by_id["schema"].as_str().expect("schema");
+    let digest =
+        herald::schema::identity::identity_digest(herald::schema::identity::IdentityInput {
+            canonical_text: canonical,
+            references: &[],
+            metadata: None,
+            rule_set: None,
+        });
+    let guid = herald::schema::identity::as_guid(&digest);
+    let (status, body) = app.get(&format!("/schemas/guids/{guid}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["schema"], canonical);
+    assert_eq!(
+        app.get(&format!("/schemas/guids/{guid}/ids")).await.1,
+        json!([{"context": ".", "id": id}])
+    );
+    assert_error(
+        &app.get("/schemas/guids/00000000-0000-0000-0000-000000000000")
+            .await,
+        404,
+        40403,
+    );
+}

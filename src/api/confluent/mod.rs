@@ -40,6 +40,8 @@ pub fn router(state: ConfluentState) -> Router {
         .route("/schemas/ids/{id}/schema", get(schemas::get_raw_by_id))
         .route("/schemas/ids/{id}/subjects", get(schemas::get_subjects))
         .route("/schemas/ids/{id}/versions", get(schemas::get_versions))
+        .route("/schemas/guids/{guid}", get(schemas::get_by_guid))
+        .route("/schemas/guids/{guid}/ids", get(schemas::get_ids_by_guid))
         .route("/subjects", get(subjects::list))
         .route(
             "/subjects/{subject}",

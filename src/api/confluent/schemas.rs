@@ -123,3 +123,33 @@ pub async fn get_versions(
         .collect();
     respond::json(&body)
 }
+
+/// `GET /schemas/guids/{guid}` (CP8).
+pub async fn get_by_guid(
+    State(state): State<ConfluentState>,
+    Path(guid): Path<String>,
+) -> Result<Response, ApiError> {
+    let schemas = state.registry.schemas_by_guid(&guid).await?;
+    let Some(schema) = schemas.first() else {
+        return Err(ApiError::from(
+            crate::registry::RegistryError::SchemaNotFound,
+        ));
+    };
+    respond::json(&SchemaString {
+        content: SchemaContent::of(schema),
+        max_id: None,
+    })
+}
+
+/// `GET /schemas/guids/{guid}/ids` (CP8): the ids in the default context.
+pub async fn get_ids_by_guid(
+    State(state): State<ConfluentState>,
+    Path(guid): Path<String>,
+) -> Result<Response, ApiError> {
+    let schemas = state.registry.schemas_by_guid(&guid).await?;
+    let ids: Vec<serde_json::Value> = schemas
+        .iter()
+        .map(|s| serde_json::json!({"context": ".", "id": s.id}))
+        .collect();
+    respond::json(&ids)
+}
