@@ -82,7 +82,7 @@ fn decode(bytes: &[u8], charset: Option<&str>) -> Result<String, ApiError> {
     };
     match charset {
         Some(cs @ ("utf-16" | "utf-16be" | "utf-16le")) => {
-            if bytes.len() % 2 != 0 {
+            if !bytes.len().is_multiple_of(2) {
                 return Err(bad("UTF-16"));
             }
             let (little_endian, body) = match (cs, bytes) {

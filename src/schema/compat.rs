@@ -162,18 +162,31 @@ pub fn check_pair(
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
     if level.new_reads_old() {
-        findings.extend(reader_reads_writer(candidate, previous));
+        findings.extend(labelled(candidate, previous, "new", "old"));
     }
     if level.old_reads_new() {
-        findings.extend(reader_reads_writer(previous, candidate));
+        findings.extend(labelled(previous, candidate, "old", "new"));
     }
     findings
 }
 
-/// Whether data written with `writer` can be read with `reader`.
+/// Whether data written with `writer` can be read with `reader` (messages call the reader
+/// "new" and the writer "old", as for BACKWARD).
 pub fn reader_reads_writer(reader: &ParsedSchema, writer: &ParsedSchema) -> Vec<Finding> {
+    labelled(reader, writer, "new", "old")
+}
+
+/// As [`reader_reads_writer`], naming each side in messages as given.
+fn labelled(
+    reader: &ParsedSchema,
+    writer: &ParsedSchema,
+    reader_label: &str,
+    writer_label: &str,
+) -> Vec<Finding> {
     match (reader, writer) {
-        (ParsedSchema::Avro(r), ParsedSchema::Avro(w)) => super::avro::compat::check(r, w),
+        (ParsedSchema::Avro(r), ParsedSchema::Avro(w)) => {
+            super::avro::compat::check_labelled(r, w, reader_label, writer_label)
+        }
         #[allow(unreachable_patterns)]
         (r, w) => vec![Finding {
             kind: "SCHEMA_TYPE_MISMATCH".into(),

@@ -53,10 +53,8 @@ pub async fn get_by_id(
     // `subject` and `format` do not change an Avro answer; `fetchMaxId` does.
     let fetch_max_id = params.flag("fetchMaxId");
     let generation = state.registry.id_generation();
-    if !fetch_max_id {
-        if let Some(body) = state.cache.schema_by_id(id, generation) {
-            return Ok(respond::body(body));
-        }
+    if !fetch_max_id && let Some(body) = state.cache.schema_by_id(id, generation) {
+        return Ok(respond::body(body));
     }
     let schema = state.registry.schema_by_id(id).await?;
     let max_id = if fetch_max_id {
