@@ -51,6 +51,11 @@ impl Registry {
         Ok(schemas)
     }
 
+    /// The schema text with references written out in place (`format=resolved`).
+    pub async fn resolved_text(&self, schema: &StoredSchema) -> Result<String, RegistryError> {
+        Ok(self.parsed(schema).await?.resolved_text())
+    }
+
     /// `GET /schemas/ids/{id}/versions` (and, mapped, `/subjects`).
     pub async fn versions_of_schema(
         &self,

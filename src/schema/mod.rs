@@ -103,6 +103,13 @@ impl ParsedSchema {
         }
     }
 
+    /// The text with references inlined (`format=resolved`).
+    pub fn resolved_text(&self) -> String {
+        match self {
+            Self::Avro(s) => s.resolved_text(),
+        }
+    }
+
     /// The text under `normalize=true`.
     pub fn normalized_text(&self) -> String {
         match self {

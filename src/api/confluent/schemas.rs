@@ -50,13 +50,19 @@ pub async fn get_by_id(
     params: Params,
 ) -> Result<Response, ApiError> {
     let id = parse_id(&raw_id)?;
-    // `subject` and `format` do not change an Avro answer; `fetchMaxId` does.
+    // `subject` does not change the answer; `fetchMaxId` and `format=resolved` do, and
+    // those rarer variants skip the cache.
     let fetch_max_id = params.flag("fetchMaxId");
+    let resolved = params.get("format") == Some("resolved");
+    let cacheable = !fetch_max_id && !resolved;
     let generation = state.registry.id_generation();
-    if !fetch_max_id && let Some(body) = state.cache.schema_by_id(id, generation) {
+    if cacheable && let Some(body) = state.cache.schema_by_id(id, generation) {
         return Ok(respond::body(body));
     }
-    let schema = state.registry.schema_by_id(id).await?;
+    let mut schema = state.registry.schema_by_id(id).await?;
+    if resolved {
+        schema.canonical_text = state.registry.resolved_text(&schema).await?;
+    }
     let max_id = if fetch_max_id {
         Some(state.registry.max_schema_id().await?)
     } else {
@@ -66,7 +72,7 @@ pub async fn get_by_id(
         content: SchemaContent::of(&schema),
         max_id,
     })?;
-    if !fetch_max_id {
+    if cacheable {
         state.cache.store_schema_by_id(id, generation, body.clone());
     }
     Ok(respond::body(body))

@@ -88,6 +88,12 @@ impl AvroSchema {
             .print(&self.root)
     }
 
+    /// The canonical text with every referenced type written out in place (Confluent's
+    /// `format=resolved`): a self-contained schema for tools that do not follow references.
+    pub fn resolved_text(&self) -> String {
+        canonical::Printer::new(&self.table, std::iter::empty()).print(&self.root)
+    }
+
     /// The canonical text of Confluent's normalized form.
     pub fn normalized_text(&self) -> String {
         let normalized =
