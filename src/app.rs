@@ -6,11 +6,15 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use tower_http::catch_panic::CatchPanicLayer;
 use tokio::net::TcpListener;
 use tower::Layer;
 use tower_http::normalize_path::NormalizePathLayer;
 
 use crate::api::confluent::{self, ConfluentState, HotCache};
+use crate::api::error::ApiError;
 use crate::registry::Registry;
 use crate::storage::{Store, StoreError};
 
@@ -37,7 +41,14 @@ impl App {
             registry: self.registry.clone(),
             cache: Arc::new(HotCache::default()),
         };
-        confluent::router(state).layer(DefaultBodyLimit::max(self.max_body_bytes))
+        confluent::router(state)
+            .layer(DefaultBodyLimit::max(self.max_body_bytes))
+            // A bug must still answer in the Confluent shape, never drop the connection.
+            .layer(CatchPanicLayer::custom(|_| {
+                tracing::error!("request handler panicked");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, 500, "Internal Server Error")
+                    .into_response()
+            }))
     }
 }
 
