@@ -8,9 +8,9 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use tower_http::catch_panic::CatchPanicLayer;
 use tokio::net::TcpListener;
 use tower::Layer;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::normalize_path::NormalizePathLayer;
 
 use crate::api::confluent::{self, ConfluentState, HotCache};
@@ -46,8 +46,12 @@ impl App {
             // A bug must still answer in the Confluent shape, never drop the connection.
             .layer(CatchPanicLayer::custom(|_| {
                 tracing::error!("request handler panicked");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, 500, "Internal Server Error")
-                    .into_response()
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    500,
+                    "Internal Server Error",
+                )
+                .into_response()
             }))
     }
 }
