@@ -1,0 +1,314 @@
+#!/usr/bin/env bash
+# Reproducible HTTP benchmark of Herald against the machine's ceiling (a bare axum
+# server, examples/ceiling.rs). Loopback only, bounded durations. See BENCHMARKS.md.
+#
+#   bash bench/run.sh
+#
+# Knobs (environment):
+#   BENCH_SECONDS=10      measured duration of each scenario
+#   BENCH_WARMUP=3        warm-up duration before each scenario (discarded)
+#   BENCH_CONNECTIONS=32  wrk connections
+#   BENCH_PIN=1           1: server pinned to the last core, wrk (1 thread) to core 0
+#                         0: no pinning, wrk with BENCH_THREADS threads, all cores shared
+#   BENCH_THREADS         wrk threads (default 1 when pinned, 2 otherwise)
+#   BENCH_SCHEMAS=100     schemas seeded before the read scenarios
+#   BENCH_ROUNDS=3        read scenarios (and the ceiling) are run this many times,
+#                         alternating; the median round is reported
+#   BENCH_OUT=bench-results/latest.md
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+SECONDS_PER_RUN=${BENCH_SECONDS:-10}
+WARMUP=${BENCH_WARMUP:-3}
+CONNECTIONS=${BENCH_CONNECTIONS:-32}
+PIN=${BENCH_PIN:-1}
+SCHEMAS=${BENCH_SCHEMAS:-100}
+ROUNDS=${BENCH_ROUNDS:-3}
+OUT=${BENCH_OUT:-bench-results/latest.md}
+NCPU=$(nproc)
+if [[ $PIN == 1 && $NCPU -lt 2 ]]; then
+    echo "bench: BENCH_PIN=1 needs 2 cores; falling back to BENCH_PIN=0" >&2
+    PIN=0
+fi
+if [[ $PIN == 1 ]]; then
+    THREADS=${BENCH_THREADS:-1}
+    SERVER_CPUS=$((NCPU - 1))
+    if [[ $NCPU -gt 2 ]]; then SERVER_CPUS="1-$((NCPU - 1))"; fi
+    SERVER_PREFIX=(taskset -c "$SERVER_CPUS")
+    WRK_PREFIX=(taskset -c 0)
+    METHOD="server on CPU $SERVER_CPUS, wrk ($THREADS thread) on CPU 0"
+else
+    THREADS=${BENCH_THREADS:-2}
+    SERVER_PREFIX=()
+    WRK_PREFIX=()
+    METHOD="no pinning: server and wrk ($THREADS threads) share all $NCPU CPUs"
+fi
+MEDIA=application/vnd.schemaregistry.v1+json
+
+# --- tools -----------------------------------------------------------------------------
+if ! command -v wrk >/dev/null 2>&1; then
+    echo "bench: installing wrk" >&2
+    SUDO=()
+    if [[ $(id -u) != 0 ]]; then SUDO=(sudo); fi
+    "${SUDO[@]}" apt-get update -qq
+    "${SUDO[@]}" apt-get install -y -qq wrk
+fi
+for tool in curl taskset ss; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "bench: $tool is required" >&2; exit 1; }
+done
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "bench: building (release)" >&2
+cargo build --release --quiet --bin herald --example ceiling
+TARGET_DIR=$(cargo metadata --format-version 1 --no-deps 2>/dev/null |
+    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+TARGET_DIR=${TARGET_DIR:-$ROOT/target}
+HERALD_BIN=$TARGET_DIR/release/herald
+CEILING_BIN=$TARGET_DIR/release/examples/ceiling
+
+# --- servers ---------------------------------------------------------------------------
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/herald-bench.XXXXXX")
+PIDS=()
+cleanup() {
+    local pid
+    for pid in "${PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${PIDS[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+    local port
+    for _ in $(seq 1 200); do
+        port=$((20000 + RANDOM % 40000))
+        if [[ -z $(ss -Htln "sport = :$port") ]]; then
+            echo "$port"
+            return 0
+        fi
+    done
+    echo "bench: no free port found" >&2
+    return 1
+}
+
+wait_up() { # pid url
+    for _ in $(seq 1 100); do
+        if ! kill -0 "$1" 2>/dev/null; then
+            echo "bench: server for $2 exited; log:" >&2
+            cat "$WORK"/*.log >&2 || true
+            return 1
+        fi
+        if curl -fsS -o /dev/null "$2" 2>/dev/null; then return 0; fi
+        sleep 0.1
+    done
+    echo "bench: $2 did not come up" >&2
+    return 1
+}
+
+HERALD_PORT=$(free_port)
+HERALD_LOG=warn "${SERVER_PREFIX[@]}" "$HERALD_BIN" serve \
+    --listen "127.0.0.1:$HERALD_PORT" --database "sqlite://$WORK/herald.db" \
+    >"$WORK/herald.log" 2>&1 &
+HERALD_PID=$!
+PIDS+=("$HERALD_PID")
+HERALD=http://127.0.0.1:$HERALD_PORT
+wait_up "$HERALD_PID" "$HERALD/subjects"
+
+CEILING_PORT=$(free_port)
+"${SERVER_PREFIX[@]}" "$CEILING_BIN" --listen "127.0.0.1:$CEILING_PORT" \
+    >"$WORK/ceiling.log" 2>&1 &
+CEILING_PID=$!
+PIDS+=("$CEILING_PID")
+CEILING=http://127.0.0.1:$CEILING_PORT
+wait_up "$CEILING_PID" "$CEILING/"
+
+# --- seed ------------------------------------------------------------------------------
+# Schema i: a small record, so `GET /schemas/ids/{id}` answers ~150 bytes (as the ceiling).
+schema_body() { # i -> {"schema": "..."} request body
+    printf '{"schema":"{\\"type\\":\\"record\\",\\"name\\":\\"Bench%d\\",\\"namespace\\":\\"herald.bench\\",\\"fields\\":[{\\"name\\":\\"id\\",\\"type\\":\\"long\\"},{\\"name\\":\\"f%d\\",\\"type\\":\\"string\\"}]}"}' "$1" "$1"
+}
+
+echo "bench: seeding $SCHEMAS schemas" >&2
+IDS=()
+for ((i = 0; i < SCHEMAS; i++)); do
+    answer=$(curl -fsS -X POST -H "Content-Type: $MEDIA" --data "$(schema_body "$i")" \
+        "$HERALD/subjects/bench-$i/versions")
+    id=$(sed -n 's/.*"id":\([0-9][0-9]*\).*/\1/p' <<<"$answer")
+    [[ -n $id ]] || { echo "bench: unexpected answer: $answer" >&2; exit 1; }
+    IDS+=("$id")
+done
+SAMPLE_BYTES=$(curl -fsS "$HERALD/schemas/ids/${IDS[0]}" | wc -c)
+CEILING_BYTES=$(curl -fsS "$CEILING/" | wc -c)
+LATEST_BYTES=$(curl -fsS "$HERALD/subjects/bench-0/versions/latest" | wc -c)
+
+# --- wrk scripts -----------------------------------------------------------------------
+# Every script ends with the same `done`, which prints one machine-readable line.
+DONE_LUA='
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("BENCH_RESULT %d %d %d %d %d %d\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    e.status, e.connect + e.read + e.write + e.timeout))
+end
+'
+# Lua tables must be non-empty; `{1,2,3}`.
+ID_LIST=$(IFS=,; echo "${IDS[*]}")
+
+cat >"$WORK/ids.lua" <<LUA
+local ids = {$ID_LIST}
+local n = #ids
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", "/schemas/ids/" .. ids[(i % n) + 1])
+end
+$DONE_LUA
+LUA
+
+cat >"$WORK/latest.lua" <<LUA
+local n = $SCHEMAS
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", "/subjects/bench-" .. (i % n) .. "/versions/latest")
+end
+$DONE_LUA
+LUA
+
+# Re-registering schema 0 under its own subject: always answers the existing id.
+EXISTING_BODY=$(schema_body 0 | sed 's/\\/\\\\/g; s/"/\\"/g')
+cat >"$WORK/reregister.lua" <<LUA
+wrk.method = "POST"
+wrk.path = "/subjects/bench-0/versions"
+wrk.headers["Content-Type"] = "$MEDIA"
+wrk.body = "$EXISTING_BODY"
+$DONE_LUA
+LUA
+
+# A brand-new schema under a brand-new subject on every request. `tag` (an argument)
+# separates the warm-up from the measured run; each wrk thread gets its own number.
+cat >"$WORK/register.lua" <<LUA
+local threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+local tag, counter = "x", 0
+init = function(args)
+  tag = args[1] or "x"
+end
+request = function()
+  counter = counter + 1
+  local name = string.format("New_%s_%d_%d", tag, tid, counter)
+  local body = '{"schema":"{\\\\"type\\\\":\\\\"record\\\\",\\\\"name\\\\":\\\\"' .. name ..
+    '\\\\",\\\\"namespace\\\\":\\\\"herald.bench\\\\",\\\\"fields\\\\":[{\\\\"name\\\\":\\\\"id\\\\",' ..
+    '\\\\"type\\\\":\\\\"long\\\\"},{\\\\"name\\\\":\\\\"v' .. counter .. '\\\\",\\\\"type\\\\":\\\\"string\\\\"}]}"}'
+  return wrk.format("POST", "/subjects/" .. name .. "/versions",
+    {["Content-Type"] = "$MEDIA"}, body)
+end
+$DONE_LUA
+LUA
+
+# --- run -------------------------------------------------------------------------------
+cpu_ticks() { # pid -> utime+stime of the whole process, in clock ticks
+    awk '{print $14 + $15}' "/proc/$1/stat"
+}
+CLK_TCK=$(getconf CLK_TCK)
+
+declare -A RPS P50 P99 ERRS CPU
+run_wrk() { # name url script pid [tag]
+    local name=$1 url=$2 script=$3 pid=$4 tag=${5:-run}
+    echo "bench: $name (warm-up ${WARMUP}s, then ${SECONDS_PER_RUN}s)" >&2
+    if [[ $WARMUP -gt 0 ]]; then
+        "${WRK_PREFIX[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$script" \
+            "$url" -- "warm$RANDOM" >/dev/null
+    fi
+    local before after output line
+    before=$(cpu_ticks "$pid")
+    output=$("${WRK_PREFIX[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" \
+        --latency -s "$script" "$url" -- "$tag$RANDOM")
+    after=$(cpu_ticks "$pid")
+    printf '%s\n' "$output" >"$WORK/$name.wrk.txt"
+    line=$(grep '^BENCH_RESULT' <<<"$output") || {
+        echo "bench: no result from wrk for $name:" >&2
+        printf '%s\n' "$output" >&2
+        exit 1
+    }
+    read -r _ requests duration p50 p99 status_errors socket_errors <<<"$line"
+    RPS[$name]=$(awk -v r="$requests" -v d="$duration" 'BEGIN {printf "%.0f", r / (d / 1e6)}')
+    P50[$name]=$p50
+    P99[$name]=$p99
+    ERRS[$name]=$((status_errors + socket_errors))
+    # Server CPU time per request, in microseconds.
+    CPU[$name]=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v r="$requests" \
+        'BEGIN {printf "%.1f", (r > 0 ? t / hz * 1e6 / r : 0)}')
+}
+
+# Keeps, under `name`, the round with the median requests/s (and notes the spread).
+declare -A SPREAD
+pick_median() { # name rounds
+    local name=$1 rounds=$2 r median
+    median=$(for ((r = 1; r <= rounds; r++)); do echo "${RPS[$name.$r]} $r"; done |
+        sort -n | awk '{line[NR] = $2} END {print line[int((NR + 1) / 2)]}')
+    RPS[$name]=${RPS[$name.$median]}
+    P50[$name]=${P50[$name.$median]}
+    P99[$name]=${P99[$name.$median]}
+    CPU[$name]=${CPU[$name.$median]}
+    ERRS[$name]=0
+    SPREAD[$name]=""
+    for ((r = 1; r <= rounds; r++)); do
+        ERRS[$name]=$((ERRS[$name] + ERRS[$name.$r]))
+        SPREAD[$name]+="${SPREAD[$name]:+ / }${RPS[$name.$r]}"
+    done
+}
+
+# Reads: the ceiling and Herald alternate, ROUNDS times, so that a disturbance (another
+# process, the hypervisor) hits both alike; the median round is reported.
+for ((round = 1; round <= ROUNDS; round++)); do
+    run_wrk "ceiling.$round" "$CEILING" "$WORK/ids.lua" "$CEILING_PID"
+    run_wrk "ids.$round" "$HERALD" "$WORK/ids.lua" "$HERALD_PID"
+    run_wrk "latest.$round" "$HERALD" "$WORK/latest.lua" "$HERALD_PID"
+done
+for name in ceiling ids latest; do pick_median "$name" "$ROUNDS"; done
+# Writes last: they bump the registry generation (which empties the read caches).
+run_wrk reregister "$HERALD" "$WORK/reregister.lua" "$HERALD_PID"
+run_wrk register "$HERALD" "$WORK/register.lua" "$HERALD_PID"
+
+# --- report ----------------------------------------------------------------------------
+ms() { awk -v us="$1" 'BEGIN {printf "%.2f ms", us / 1000}'; }
+pct() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f %%", 100 * a / b}'; }
+row() { # name label ratio?
+    local name=$1 label=$2 ratio=${3:-}
+    if [[ -n $ratio ]]; then ratio=$(pct "${RPS[$name]}" "${RPS[ceiling]}"); fi
+    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$label" "${RPS[$name]}" \
+        "$(ms "${P50[$name]}")" "$(ms "${P99[$name]}")" "${CPU[$name]}" "${ratio:-–}" \
+        "${ERRS[$name]}"
+}
+
+mkdir -p "$(dirname "$OUT")"
+{
+    echo "## Herald benchmark — $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo
+    echo "- commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (+ uncommitted changes)')"
+    echo "- machine: $NCPU CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -n1)"
+    echo "- method: $METHOD; wrk -c$CONNECTIONS, ${WARMUP}s warm-up + ${SECONDS_PER_RUN}s per scenario"
+    echo "- reads: median of $ROUNDS alternating rounds; requests/s of each round: ceiling ${SPREAD[ceiling]}; ids ${SPREAD[ids]}; latest ${SPREAD[latest]}"
+    echo "- load average before the run: $LOAD_BEFORE"
+    echo "- bodies: ceiling ${CEILING_BYTES} B, /schemas/ids ${SAMPLE_BYTES} B, versions/latest ${LATEST_BYTES} B; $SCHEMAS schemas seeded"
+    echo
+    echo "| scenario | requests/s | p50 | p99 | server CPU µs/req | vs ceiling | errors |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    row ceiling "a. ceiling: bare axum, constant JSON"
+    row ids "b. GET /schemas/ids/{id} (warm)" ratio
+    row latest "c. GET /subjects/{s}/versions/latest (warm)" ratio
+    row reregister "e. POST existing schema (re-register)"
+    row register "d. POST new schema, new subject"
+} | tee "$OUT"
+echo >&2
+echo "bench: written to $OUT (raw wrk outputs were in $WORK, removed on exit)" >&2
