@@ -1,10 +1,16 @@
 //! Content negotiation of the Confluent API: which media types a request may send and
 //! which one the response is labelled with.
 
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use pin_project_lite::pin_project;
+use tower::{Layer, Service};
 
 use super::error::ApiError;
 
@@ -28,17 +34,17 @@ pub fn choose(accept: Option<&str>) -> Option<&'static str> {
     let Some(accept) = accept.map(str::trim).filter(|a| !a.is_empty()) else {
         return Some(V1_JSON);
     };
-    let ranges: Vec<(String, f32)> = accept.split(',').filter_map(parse_range).collect();
     PRODUCED.into_iter().find(|produced| {
-        ranges
-            .iter()
-            .any(|(range, quality)| *quality > 0.0 && matches_range(range, produced))
+        accept
+            .split(',')
+            .filter_map(parse_range)
+            .any(|(range, quality)| quality > 0.0 && matches_range(range, produced))
     })
 }
 
-fn parse_range(item: &str) -> Option<(String, f32)> {
+fn parse_range(item: &str) -> Option<(&str, f32)> {
     let mut parts = item.split(';');
-    let range = parts.next()?.trim().to_ascii_lowercase();
+    let range = parts.next()?.trim();
     if range.is_empty() {
         return None;
     }
@@ -49,6 +55,7 @@ fn parse_range(item: &str) -> Option<(String, f32)> {
     Some((range, quality))
 }
 
+/// Media ranges compare case-insensitively.
 fn matches_range(range: &str, produced: &str) -> bool {
     // Confluent (Jersey) treats any range with a wildcard type, even `*/x`, as "anything".
     if range == "*" || range.starts_with("*/") {
@@ -60,7 +67,8 @@ fn matches_range(range: &str, produced: &str) -> bool {
     let Some((produced_kind, produced_sub)) = produced.split_once('/') else {
         return false;
     };
-    (kind == "*" || kind == produced_kind) && (sub == "*" || sub == produced_sub)
+    kind.eq_ignore_ascii_case(produced_kind)
+        && (sub == "*" || sub.eq_ignore_ascii_case(produced_sub))
 }
 
 /// Whether a request body's `Content-Type` is one the API reads (absent = JSON).
@@ -80,28 +88,93 @@ pub fn body_type_accepted(headers: &HeaderMap) -> bool {
     essence.is_empty() || ACCEPTED_BODIES.contains(&essence.as_str())
 }
 
-/// Middleware: refuses unsatisfiable `Accept` (406) and labels JSON responses with the
-/// negotiated type.
-pub async fn negotiate(request: Request, next: Next) -> Response {
-    let accept = request
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok());
-    let Some(chosen) = choose(accept) else {
-        return ApiError::http(StatusCode::NOT_ACCEPTABLE).into_response();
-    };
-    let mut response = next.run(request).await;
+/// Layer: refuses unsatisfiable `Accept` (406) and labels JSON responses with the
+/// negotiated type. Written as a plain tower service (no boxing, no allocation) because it
+/// sits on the hottest path of the registry.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NegotiateLayer;
+
+impl<S> Layer<S> for NegotiateLayer {
+    type Service = Negotiate<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        Negotiate { inner }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Negotiate<S> {
+    inner: S,
+}
+
+impl<S> Service<Request> for Negotiate<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = NegotiateFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let accept = request
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok());
+        match choose(accept) {
+            Some(chosen) => NegotiateFuture::Inner {
+                future: self.inner.call(request),
+                chosen,
+            },
+            None => NegotiateFuture::Refused,
+        }
+    }
+}
+
+pin_project! {
+    #[project = NegotiateProjection]
+    pub enum NegotiateFuture<F> {
+        Inner { #[pin] future: F, chosen: &'static str },
+        Refused,
+    }
+}
+
+impl<F> Future for NegotiateFuture<F>
+where
+    F: Future<Output = Result<Response, Infallible>>,
+{
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project() {
+            NegotiateProjection::Refused => Poll::Ready(Ok(ApiError::http(
+                StatusCode::NOT_ACCEPTABLE,
+            )
+            .into_response())),
+            NegotiateProjection::Inner { future, chosen } => {
+                let Ok(mut response) = ready!(future.poll(cx));
+                label(&mut response, chosen);
+                Poll::Ready(Ok(response))
+            }
+        }
+    }
+}
+
+/// Replaces our JSON media type with the negotiated one.
+fn label(response: &mut Response, chosen: &'static str) {
     let is_json = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| PRODUCED.iter().any(|p| v.starts_with(p)));
-    if is_json {
+    if is_json && chosen != V1_JSON {
         response
             .headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(chosen));
     }
-    response
 }
 
 #[cfg(test)]

@@ -13,7 +13,6 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::http::StatusCode;
-use axum::middleware;
 use axum::routing::{get, post};
 
 pub use cache::HotCache;
@@ -104,6 +103,6 @@ pub fn router(state: ConfluentState) -> Router {
         .route("/associations/{*rest}", get(misc::associations))
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async { ApiError::http(StatusCode::METHOD_NOT_ALLOWED) })
-        .layer(middleware::from_fn(super::negotiate::negotiate))
+        .layer(super::negotiate::NegotiateLayer)
         .with_state(state)
 }

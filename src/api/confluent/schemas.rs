@@ -1,5 +1,6 @@
 //! `/schemas...`: schemas by global id.
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
@@ -46,10 +47,13 @@ pub async fn list(
 /// The hot path: producers and consumers call this on every cold start.
 pub async fn get_by_id(
     State(state): State<ConfluentState>,
-    Path(raw_id): Path<String>,
+    id: Result<Path<i64>, PathRejection>,
     params: Params,
 ) -> Result<Response, ApiError> {
-    let id = parse_id(&raw_id)?;
+    // A non-numeric id is an unknown route (404), as in Confluent.
+    let Ok(Path(id)) = id else {
+        return Err(ApiError::not_found());
+    };
     // `subject` does not change the answer; `fetchMaxId` and `format=resolved` do, and
     // those rarer variants skip the cache.
     let fetch_max_id = params.flag("fetchMaxId");
