@@ -13,7 +13,7 @@ use tower::Layer;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::normalize_path::NormalizePathLayer;
 
-use crate::api::confluent::{self, ConfluentState, HotCache};
+use crate::api::confluent::{self, ConfluentState, HotCache, HotPath};
 use crate::api::error::ApiError;
 use crate::registry::Registry;
 use crate::storage::{Store, StoreError};
@@ -22,6 +22,8 @@ use crate::storage::{Store, StoreError};
 #[derive(Clone)]
 pub struct App {
     pub registry: Arc<Registry>,
+    /// Ready response bodies of the hot read paths, shared by the routes and the fast lane.
+    pub cache: Arc<HotCache>,
     pub max_body_bytes: usize,
 }
 
@@ -31,17 +33,21 @@ impl App {
         let store = Store::connect(database_url).await?;
         Ok(Self {
             registry: Arc::new(Registry::new(store)),
+            cache: Arc::new(HotCache::default()),
             max_body_bytes,
         })
     }
 
+    fn confluent_state(&self) -> ConfluentState {
+        ConfluentState {
+            registry: self.registry.clone(),
+            cache: self.cache.clone(),
+        }
+    }
+
     /// The HTTP routes.
     pub fn router(&self) -> Router {
-        let state = ConfluentState {
-            registry: self.registry.clone(),
-            cache: Arc::new(HotCache::default()),
-        };
-        confluent::router(state)
+        confluent::router(self.confluent_state())
             .layer(DefaultBodyLimit::max(self.max_body_bytes))
             // A bug must still answer in the Confluent shape, never drop the connection.
             .layer(CatchPanicLayer::custom(|_| {
@@ -56,14 +62,16 @@ impl App {
     }
 }
 
-/// Serves `router` on `listener` until `shutdown` resolves. Trailing slashes are trimmed
-/// before routing (the Java client POSTs `.../versions/`).
+/// Serves `app` on `listener` until `shutdown` resolves. Trailing slashes are trimmed
+/// before anything else (the Java client POSTs `.../versions/`); warm schema-by-id reads
+/// take the fast lane, everything else the router.
 pub async fn serve(
     listener: TcpListener,
-    router: Router,
+    app: &App,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let service = NormalizePathLayer::trim_trailing_slash().layer(router);
+    let routed = HotPath::new(app.confluent_state(), app.router());
+    let service = NormalizePathLayer::trim_trailing_slash().layer(routed);
     axum::serve(
         listener,
         axum::ServiceExt::<axum::extract::Request>::into_make_service(service),

@@ -39,7 +39,7 @@ async fn serve(settings: ServeSettings) -> anyhow::Result<()> {
         database = %settings.database_for_logs(),
         "Herald is serving the Confluent Schema Registry API"
     );
-    app::serve(listener, app.router(), shutdown_signal()).await?;
+    app::serve(listener, &app, shutdown_signal()).await?;
     tracing::info!("Herald stopped");
     Ok(())
 }

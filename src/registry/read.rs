@@ -14,6 +14,14 @@ pub struct DeletedFilter {
 }
 
 impl DeletedFilter {
+    /// Live versions, plus soft-deleted ones when `deleted`.
+    pub fn including(deleted: bool) -> Self {
+        Self {
+            deleted,
+            deleted_only: false,
+        }
+    }
+
     fn keeps(self, deleted: bool) -> bool {
         if self.deleted_only {
             deleted
@@ -160,14 +168,9 @@ impl Registry {
         include_deleted: bool,
     ) -> Result<SchemaVersion, RegistryError> {
         let config = self.effective_config(subject).await?;
-        let versions = self.store().subject_versions(subject.as_str()).await?;
-        let in_scope: Vec<&VersionRow> = versions
-            .iter()
-            .filter(|v| include_deleted || !v.deleted)
-            .collect();
-        if in_scope.is_empty() {
-            return Err(RegistryError::SubjectNotFound(subject.to_string()));
-        }
+        let in_scope = self
+            .versions(subject, DeletedFilter::including(include_deleted))
+            .await?;
         let normalize = normalize || config.normalize.unwrap_or(false);
         let candidate = self.candidate(&request, normalize, &config, None).await?;
         let wanted = &candidate.schema;
@@ -264,14 +267,9 @@ impl Registry {
         pairs: &[(String, String)],
         include_deleted: bool,
     ) -> Result<SchemaVersion, RegistryError> {
-        let versions = self.store().subject_versions(subject.as_str()).await?;
-        let in_scope: Vec<&VersionRow> = versions
-            .iter()
-            .filter(|v| include_deleted || !v.deleted)
-            .collect();
-        if in_scope.is_empty() {
-            return Err(RegistryError::SubjectNotFound(subject.to_string()));
-        }
+        let in_scope = self
+            .versions(subject, DeletedFilter::including(include_deleted))
+            .await?;
         for row in in_scope.into_iter().rev() {
             let Some(schema) = self.store().schema(row.schema_id).await? else {
                 continue;

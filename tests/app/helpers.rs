@@ -29,9 +29,12 @@ impl TestApp {
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(app::serve(listener, app.router(), async {
-            let _ = rx.await;
-        }));
+        tokio::spawn(async move {
+            let _ = app::serve(listener, &app, async {
+                let _ = rx.await;
+            })
+            .await;
+        });
         Self {
             addr,
             client: Client::new(),

@@ -206,3 +206,38 @@ async fn schemas_are_found_by_guid() {
         40403,
     );
 }
+
+#[tokio::test]
+async fn warm_reads_by_id_still_negotiate() {
+    let app = TestApp::spawn().await;
+    let id = app.register_ok("s", &user()).await;
+    let path = format!("/schemas/ids/{id}");
+    let (_, cold) = app.get(&path).await;
+    for _ in 0..2 {
+        // Warm now: the same body, labelled as the client asked.
+        let response = app
+            .client
+            .get(app.url(&path))
+            .header("Accept", "application/json")
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(response.status(), 200);
+        assert_eq!(
+            response
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok()),
+            Some("application/json")
+        );
+        assert_eq!(response.json::<Value>().await.expect("json"), cold);
+    }
+    let refused = app
+        .client
+        .get(app.url(&path))
+        .header("Accept", "application/vnd.schemaregistry.v2+json")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(refused.status(), 406);
+}

@@ -2,6 +2,7 @@
 
 mod cache;
 mod compatibility;
+mod hot_path;
 mod misc;
 mod respond;
 mod schemas;
@@ -16,6 +17,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 
 pub use cache::HotCache;
+pub use hot_path::HotPath;
 
 use super::error::ApiError;
 use crate::registry::Registry;

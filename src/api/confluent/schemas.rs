@@ -10,6 +10,7 @@ use super::wire::{SchemaContent, SchemaObject, SchemaString, SubjectVersionBody}
 use crate::api::error::ApiError;
 use crate::api::extract::Params;
 use crate::registry::SchemaListing;
+use crate::storage::SubjectVersion;
 
 /// `/schemas` pages hold at most this many schemas (Confluent's default and maximum).
 const SCHEMA_PAGE: usize = 1000;
@@ -91,19 +92,25 @@ pub async fn get_raw_by_id(
     Ok(respond::body(bytes::Bytes::from(schema.canonical_text)))
 }
 
+/// The subject versions an id is bound to, filtered by `subject` and `deleted`.
+async fn versions_of(
+    state: &ConfluentState,
+    raw_id: &str,
+    params: &Params,
+) -> Result<Vec<SubjectVersion>, ApiError> {
+    let id = parse_id(raw_id)?;
+    Ok(state
+        .registry
+        .versions_of_schema(id, params.get("subject"), params.flag("deleted"))
+        .await?)
+}
+
 pub async fn get_subjects(
     State(state): State<ConfluentState>,
     Path(raw_id): Path<String>,
     params: Params,
 ) -> Result<Response, ApiError> {
-    let versions = state
-        .registry
-        .versions_of_schema(
-            parse_id(&raw_id)?,
-            params.get("subject"),
-            params.flag("deleted"),
-        )
-        .await?;
+    let versions = versions_of(&state, &raw_id, &params).await?;
     let mut subjects: Vec<&str> = versions.iter().map(|v| v.subject.as_str()).collect();
     subjects.dedup();
     respond::json(&subjects)
@@ -114,14 +121,7 @@ pub async fn get_versions(
     Path(raw_id): Path<String>,
     params: Params,
 ) -> Result<Response, ApiError> {
-    let versions = state
-        .registry
-        .versions_of_schema(
-            parse_id(&raw_id)?,
-            params.get("subject"),
-            params.flag("deleted"),
-        )
-        .await?;
+    let versions = versions_of(&state, &raw_id, &params).await?;
     let body: Vec<SubjectVersionBody<'_>> = versions
         .iter()
         .map(|v| SubjectVersionBody {
