@@ -1,7 +1,7 @@
 //! Registering a schema under a subject (`POST /subjects/{s}/versions`).
 
 use super::references::invalid_schema;
-use super::{Registry, RegistryError, SchemaRequest, merge};
+use super::{Registry, RegistryError, SchemaRequest, SchemaVersion, merge};
 use crate::model::{Config, Mode, Reference, Subject};
 use crate::schema::ParsedSchema;
 use crate::schema::identity::{IdentityInput, ReferenceKey, identity_digest};
@@ -31,7 +31,7 @@ impl Registry {
         request: SchemaRequest,
         options: RegisterOptions,
         actor: &str,
-    ) -> Result<Registered, RegistryError> {
+    ) -> Result<SchemaVersion, RegistryError> {
         if !subject.is_writable() {
             return Err(RegistryError::InvalidSubject(subject.to_string()));
         }
@@ -46,7 +46,7 @@ impl Registry {
                 .candidate(&request, normalize, &config, latest_live.as_ref())
                 .await?;
             if let Some(existing) = self.live_version_of(&candidate, &versions).await? {
-                return Ok(existing);
+                return Ok(registered_version(subject, existing, candidate.schema));
             }
             let mode = self.effective_mode(subject).await?;
             check_mode(mode, &request)?;
@@ -59,7 +59,7 @@ impl Registry {
             let new = NewVersion {
                 subject: subject.as_str(),
                 expected_max_version: max_version,
-                schema: candidate.schema,
+                schema: candidate.schema.clone(),
                 explicit_id: request.id,
                 explicit_version,
                 actor,
@@ -67,7 +67,7 @@ impl Registry {
             match self.store().insert_version(new).await {
                 Ok(registered) => {
                     self.changed();
-                    return Ok(registered);
+                    return Ok(registered_version(subject, registered, candidate.schema));
                 }
                 Err(StoreError::Conflict) => continue,
                 Err(StoreError::IdTaken(id)) => {
@@ -182,6 +182,27 @@ impl Registry {
                 id,
                 version: v.version,
             }))
+    }
+}
+
+/// What a registration answers with: the version as it is now stored.
+fn registered_version(
+    subject: &Subject,
+    registered: Registered,
+    schema: NewSchema,
+) -> SchemaVersion {
+    SchemaVersion {
+        subject: subject.to_string(),
+        version: registered.version,
+        deleted: false,
+        schema: StoredSchema {
+            id: registered.id,
+            schema_type: schema.schema_type,
+            canonical_text: schema.canonical_text,
+            references: schema.references,
+            metadata: schema.metadata,
+            rule_set: schema.rule_set,
+        },
     }
 }
 

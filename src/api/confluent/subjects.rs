@@ -112,14 +112,10 @@ pub async fn register(
         normalize: params.flag("normalize"),
         force: params.flag("force"),
     };
-    let registered = state
-        .registry
-        .register(&subject, body.into_request()?, options, ACTOR)
-        .await?;
     // Answer with the full schema object (as CP8 does); CP7 clients read only `id`.
     let version = state
         .registry
-        .version(&subject, VersionSpec::Number(registered.version), true)
+        .register(&subject, body.into_request()?, options, ACTOR)
         .await?;
     respond::json(&SchemaObject::of(&version))
 }
