@@ -8,6 +8,7 @@
 pub mod avro;
 pub mod compat;
 pub mod identity;
+pub mod validation;
 
 use std::fmt;
 

@@ -12,11 +12,13 @@
 
 mod canonical;
 pub mod compat;
+mod decode;
 mod defaults;
 mod json;
 mod model;
 mod normalize;
 mod parse;
+mod validate;
 
 use std::sync::Arc;
 

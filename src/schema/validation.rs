@@ -1,0 +1,26 @@
+//! Payload validation results, shared by all formats.
+
+use serde::Serialize;
+
+/// One reason a payload does not match its schema.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ValidationError {
+    /// JSON pointer into the payload (`/items/2/price`); empty for the whole payload.
+    pub path: String,
+    pub message: String,
+}
+
+impl ValidationError {
+    pub fn new(path: &str, message: impl Into<String>) -> Self {
+        Self {
+            path: path.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Appends a JSON-pointer segment, escaping `~` and `/`.
+pub fn child_path(parent: &str, segment: &str) -> String {
+    let escaped = segment.replace('~', "~0").replace('/', "~1");
+    format!("{parent}/{escaped}")
+}
