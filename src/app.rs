@@ -9,12 +9,11 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use tokio::net::TcpListener;
-use tower::Layer;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::normalize_path::NormalizePathLayer;
 
 use crate::api::confluent::{self, ConfluentState, HotCache, HotPath};
 use crate::api::error::ApiError;
+use crate::api::{openapi, paths, validate};
 use crate::registry::Registry;
 use crate::storage::{Store, StoreError};
 
@@ -48,6 +47,8 @@ impl App {
     /// The HTTP routes.
     pub fn router(&self) -> Router {
         confluent::router(self.confluent_state())
+            .merge(validate::router(self.registry.clone()))
+            .merge(openapi::router())
             .layer(DefaultBodyLimit::max(self.max_body_bytes))
             // A bug must still answer in the Confluent shape, never drop the connection.
             .layer(CatchPanicLayer::custom(|_| {
@@ -71,7 +72,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let routed = HotPath::new(app.confluent_state(), app.router());
-    let service = NormalizePathLayer::trim_trailing_slash().layer(routed);
+    let service = tower::ServiceBuilder::new()
+        .map_request(paths::trim_trailing_slash)
+        .service(routed);
     axum::serve(
         listener,
         axum::ServiceExt::<axum::extract::Request>::into_make_service(service),

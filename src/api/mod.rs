@@ -1,6 +1,9 @@
-//! HTTP: the Confluent wire API (and, later, the catalog REST API).
+//! HTTP: the Confluent wire API, Herald's validation API and its OpenAPI document.
 
 pub mod confluent;
 pub mod error;
 pub mod extract;
 pub mod negotiate;
+pub mod openapi;
+pub mod paths;
+pub mod validate;

@@ -12,6 +12,7 @@ mod read;
 mod references;
 mod register;
 mod settings;
+mod validate;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,6 +25,7 @@ pub use error::RegistryError;
 pub use read::{DeletedFilter, SchemaListing};
 pub use register::RegisterOptions;
 pub use settings::Scope;
+pub use validate::{SchemaTarget, Verdict};
 
 use crate::model::{Config, GLOBAL_SCOPE, Mode, Subject};
 use crate::schema::{ParsedSchema, SchemaType};

@@ -9,6 +9,7 @@ pub mod avro;
 pub mod compat;
 pub mod identity;
 pub mod validation;
+pub mod wire;
 
 use std::fmt;
 
@@ -108,6 +109,26 @@ impl ParsedSchema {
     pub fn resolved_text(&self) -> String {
         match self {
             Self::Avro(s) => s.resolved_text(),
+        }
+    }
+
+    /// Checks a JSON payload: Avro's JSON encoding, Protobuf's canonical JSON mapping or a
+    /// JSON Schema instance. Every problem is reported.
+    pub fn validate_json(&self, instance: &serde_json::Value) -> Vec<validation::ValidationError> {
+        match self {
+            Self::Avro(s) => s.validate_json(instance),
+        }
+    }
+
+    /// Decodes a binary payload (after the wire header and, for Protobuf, the message
+    /// indexes) into JSON.
+    pub fn decode_payload(
+        &self,
+        payload: &[u8],
+        _message_indexes: &[i32],
+    ) -> Result<serde_json::Value, validation::ValidationError> {
+        match self {
+            Self::Avro(s) => s.decode_binary(payload),
         }
     }
 

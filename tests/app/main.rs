@@ -10,3 +10,4 @@ mod durability;
 mod schemas;
 mod subjects;
 mod transport;
+mod validate;
