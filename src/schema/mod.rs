@@ -8,6 +8,8 @@
 pub mod avro;
 pub mod compat;
 pub mod identity;
+pub mod json;
+pub mod protobuf;
 pub mod validation;
 pub mod wire;
 

@@ -1,0 +1,256 @@
+//! Protobuf: parsing (`.proto` text or a base64 `FileDescriptorProto`), Confluent's
+//! canonical and normalized printing, message indexes and the compatibility diff.
+//!
+//! Public surface:
+//! - `ProtobufSchema::parse(text, dependencies) -> Result<ProtobufSchema, SchemaError>`
+//! - `canonical_text()`, `normalized_text()`, `serialized()`
+//! - `message_names()`, `message_by_indexes(&[i32])`
+//! - `compat::diff(original, update)`, `compat::check(reader, writer)`
+//!
+//! Files are compiled with protox against the dependencies (import path -> text), the
+//! built-in Confluent and `google/type` files ([`builtin`]) and protox's well-known types.
+
+mod builtin;
+pub mod compat;
+mod print;
+mod scan;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use base64::Engine as _;
+use prost_reflect::prost::Message as _;
+use prost_reflect::prost_types::FileDescriptorProto;
+use prost_reflect::{DescriptorPool, FileDescriptor, MessageDescriptor};
+use protox::file::{ChainFileResolver, File, FileResolver, GoogleFileResolver};
+
+use super::{Dependency, SchemaError};
+
+pub use builtin::is_builtin;
+
+/// Deepest `{` nesting accepted: protox parses recursively.
+const MAX_DEPTH: usize = 200;
+
+#[derive(Debug, Clone)]
+pub struct ProtobufSchema {
+    /// The main file as written (type names unresolved, options uninterpreted).
+    source: Arc<FileDescriptorProto>,
+    /// The compiled main file (its pool holds all the imports).
+    file: FileDescriptor,
+    /// The main file came as a binary descriptor.
+    from_descriptor: bool,
+}
+
+#[derive(Clone)]
+enum Source {
+    Text(String),
+    Descriptor(Box<FileDescriptorProto>),
+}
+
+/// Dependencies by import path, then the built-in files.
+struct MemoryResolver {
+    files: HashMap<String, Source>,
+}
+
+impl FileResolver for MemoryResolver {
+    fn open_file(&self, name: &str) -> Result<File, protox::Error> {
+        match self.files.get(name) {
+            Some(Source::Text(text)) => File::from_source(name, text),
+            Some(Source::Descriptor(fd)) => {
+                let mut fd = (**fd).clone();
+                fd.name = Some(name.to_owned());
+                Ok(File::from_file_descriptor_proto(fd))
+            }
+            None => match builtin::source(name) {
+                Some(text) => File::from_source(name, text),
+                None => Err(protox::Error::file_not_found(name)),
+            },
+        }
+    }
+}
+
+fn error_text(err: &protox::Error, main: &str) -> String {
+    match err.file() {
+        Some(file) if file != main => format!("{file}: {err}"),
+        _ => err.to_string(),
+    }
+}
+
+/// Decodes base64 of a serialized `FileDescriptorProto`, if `text` is that.
+fn decode_descriptor(text: &str) -> Option<FileDescriptorProto> {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if compact.is_empty() {
+        return None;
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(compact.as_bytes())
+        .ok()?;
+    let fd = FileDescriptorProto::decode(bytes.as_slice()).ok()?;
+    let meaningful = !fd.message_type.is_empty()
+        || !fd.enum_type.is_empty()
+        || !fd.service.is_empty()
+        || fd.syntax.is_some()
+        || fd.package.is_some();
+    meaningful.then_some(fd)
+}
+
+impl ProtobufSchema {
+    /// Parses `.proto` text (or base64 of a serialized `FileDescriptorProto`) with its
+    /// dependencies (import path and text, dependencies first).
+    pub fn parse(text: &str, dependencies: &[Dependency]) -> Result<Self, SchemaError> {
+        let mut files = HashMap::new();
+        for dependency in dependencies {
+            let source = if scan::max_depth(&dependency.text) > MAX_DEPTH {
+                return Err(SchemaError::new(format!(
+                    "Invalid reference {}: nesting deeper than {MAX_DEPTH} levels",
+                    dependency.name
+                )));
+            } else if File::from_source(&dependency.name, &dependency.text).is_err()
+                && let Some(fd) = decode_descriptor(&dependency.text)
+            {
+                Source::Descriptor(Box::new(fd))
+            } else {
+                Source::Text(dependency.text.clone())
+            };
+            files.insert(dependency.name.clone(), source);
+        }
+        let mut file_name = String::from("default.proto");
+        let mut n = 0;
+        while files.contains_key(&file_name) || builtin::is_builtin(&file_name) {
+            n += 1;
+            file_name = format!("default_{n}.proto");
+        }
+
+        let depth = scan::max_depth(text);
+        let (source, main, from_descriptor) = match File::from_source(&file_name, text) {
+            Ok(file) if depth <= MAX_DEPTH => {
+                let mut fd = file.file_descriptor_proto().clone();
+                if fd.syntax.is_none() && scan::declares_syntax(text) {
+                    fd.syntax = Some("proto2".into());
+                }
+                (fd, Source::Text(text.to_owned()), false)
+            }
+            result => match decode_descriptor(text) {
+                Some(mut fd) => {
+                    fd.name = Some(file_name.clone());
+                    (fd.clone(), Source::Descriptor(Box::new(fd)), true)
+                }
+                None if depth > MAX_DEPTH => {
+                    return Err(SchemaError::new(format!(
+                        "nesting deeper than {MAX_DEPTH} levels"
+                    )));
+                }
+                None => {
+                    let reason = match result {
+                        Err(err) => error_text(&err, &file_name),
+                        Ok(_) => "unparseable schema".to_owned(),
+                    };
+                    return Err(SchemaError::new(reason));
+                }
+            },
+        };
+        files.insert(file_name.clone(), main);
+
+        let mut resolver = ChainFileResolver::new();
+        resolver.add(MemoryResolver { files });
+        resolver.add(GoogleFileResolver::new());
+        let mut compiler = protox::Compiler::with_file_resolver(resolver);
+        compiler.include_imports(true);
+        compiler
+            .open_file(&file_name)
+            .map_err(|e| SchemaError::new(error_text(&e, &file_name)))?;
+        let Some(file) = compiler.descriptor_pool().get_file_by_name(&file_name) else {
+            return Err(SchemaError::new("the schema did not compile"));
+        };
+        Ok(Self {
+            source: Arc::new(source),
+            file,
+            from_descriptor,
+        })
+    }
+
+    fn printer(&self, normalize: bool) -> print::Printer<'_> {
+        print::Printer {
+            normalize,
+            pool: self.file.parent_pool(),
+            file: &self.source,
+            from_descriptor: self.from_descriptor,
+        }
+    }
+
+    /// Confluent's canonical `.proto` print: the stored, returned and hashed text.
+    pub fn canonical_text(&self) -> String {
+        self.printer(false).print()
+    }
+
+    /// Confluent's normalized print (`normalize=true`).
+    pub fn normalized_text(&self) -> String {
+        self.printer(true).print()
+    }
+
+    /// The compiled main file.
+    pub fn file(&self) -> FileDescriptor {
+        self.file.clone()
+    }
+
+    /// The descriptor pool: the main file and everything it imports.
+    pub fn pool(&self) -> &DescriptorPool {
+        self.file.parent_pool()
+    }
+
+    /// Base64 of the main file's `FileDescriptorProto` (`format=serialized`).
+    pub fn serialized(&self) -> String {
+        let mut proto = self.file.file_descriptor_proto().clone();
+        // Locations and comments are not part of the schema.
+        proto.source_code_info = None;
+        let bytes = proto.encode_to_vec();
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    }
+
+    /// Full names of the top-level messages, in order (index `[i]`).
+    pub fn message_names(&self) -> Vec<String> {
+        self.file()
+            .messages()
+            .map(|m| m.full_name().to_owned())
+            .collect()
+    }
+
+    /// The message at a Confluent message-index path: `[i]` is the i-th top-level
+    /// message, `[i, j]` the j-th nested message of it (map entries not counted).
+    pub fn message_by_indexes(&self, indexes: &[i32]) -> Option<MessageDescriptor> {
+        let (first, rest) = indexes.split_first()?;
+        let mut current = self.file().messages().nth(usize::try_from(*first).ok()?)?;
+        for index in rest {
+            let next = current
+                .child_messages()
+                .filter(|m| !m.is_map_entry())
+                .nth(usize::try_from(*index).ok()?)?;
+            current = next;
+        }
+        Some(current)
+    }
+
+    /// The message-index path of a message by full name (inverse of
+    /// [`message_by_indexes`](Self::message_by_indexes)).
+    pub fn indexes_of(&self, full_name: &str) -> Option<Vec<i32>> {
+        fn walk(messages: Vec<MessageDescriptor>, full_name: &str, path: &mut Vec<i32>) -> bool {
+            for (i, m) in messages.into_iter().enumerate() {
+                path.push(i32::try_from(i).unwrap_or(i32::MAX));
+                if m.full_name() == full_name {
+                    return true;
+                }
+                let children = m.child_messages().filter(|c| !c.is_map_entry()).collect();
+                if walk(children, full_name, path) {
+                    return true;
+                }
+                path.pop();
+            }
+            false
+        }
+        let mut path = Vec::new();
+        walk(self.file().messages().collect(), full_name, &mut path).then_some(path)
+    }
+}
+
+#[cfg(test)]
+mod tests;
