@@ -190,6 +190,20 @@ impl Config {
         self.compatibility.unwrap_or(CompatibilityLevel::Backward)
     }
 
+    /// Confluent's `compatibilityPolicy` (JSON Schema): LENIENT, else STRICT.
+    pub fn policy(&self) -> crate::schema::compat::Policy {
+        match self
+            .extra
+            .get("compatibilityPolicy")
+            .and_then(Value::as_str)
+        {
+            Some(policy) if policy.eq_ignore_ascii_case("LENIENT") => {
+                crate::schema::compat::Policy::Lenient
+            }
+            _ => crate::schema::compat::Policy::Strict,
+        }
+    }
+
     pub fn metadata_defaults(&self) -> Option<&Value> {
         self.extra.get("defaultMetadata")
     }

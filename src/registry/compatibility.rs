@@ -8,7 +8,9 @@ use super::register::Candidate;
 use super::{Registry, RegistryError, SchemaRequest};
 use crate::model::{Config, Subject, VersionSpec};
 use crate::schema::ParsedSchema;
-use crate::schema::compat::{self, CompatReport, CompatibilityLevel, Finding, PreviousVersion};
+use crate::schema::compat::{
+    self, CompatReport, CompatibilityLevel, Finding, Policy, PreviousVersion,
+};
 use crate::storage::VersionRow;
 
 /// What a compatibility request compares against.
@@ -66,7 +68,13 @@ impl Registry {
         };
         let group = CompatibilityGroup::of(&config, candidate.schema.metadata.as_ref());
         let report = self
-            .report(&candidate.parsed, level, &in_scope, group.as_ref())
+            .report(
+                &candidate.parsed,
+                level,
+                config.policy(),
+                &in_scope,
+                group.as_ref(),
+            )
             .await?;
         Ok(CompatibilityResult {
             is_compatible: report.0.is_compatible(),
@@ -86,7 +94,13 @@ impl Registry {
         let live: Vec<VersionRow> = versions.iter().filter(|v| !v.deleted).copied().collect();
         let group = CompatibilityGroup::of(config, candidate.schema.metadata.as_ref());
         let (report, old_text) = self
-            .report(&candidate.parsed, config.level(), &live, group.as_ref())
+            .report(
+                &candidate.parsed,
+                config.level(),
+                config.policy(),
+                &live,
+                group.as_ref(),
+            )
             .await?;
         if report.is_compatible() {
             return Ok(());
@@ -103,6 +117,7 @@ impl Registry {
         &self,
         candidate: &ParsedSchema,
         level: CompatibilityLevel,
+        policy: Policy,
         versions: &[VersionRow],
         group: Option<&CompatibilityGroup>,
     ) -> Result<(CompatReport, Option<String>), RegistryError> {
@@ -127,7 +142,7 @@ impl Registry {
                 schema,
             })
             .collect();
-        let report = compat::check(level, candidate, &views);
+        let report = compat::check_with(level, policy, candidate, &views);
         let old_text = report.failed_version.and_then(|failed| {
             previous
                 .iter()

@@ -59,9 +59,14 @@ impl Registry {
         Ok(schemas)
     }
 
-    /// The schema text with references written out in place (`format=resolved`).
-    pub async fn resolved_text(&self, schema: &StoredSchema) -> Result<String, RegistryError> {
-        Ok(self.parsed(schema).await?.resolved_text())
+    /// The schema text in a Confluent `format` (`resolved`, `serialized`); `None` when the
+    /// format does not apply to the schema's type.
+    pub async fn formatted_text(
+        &self,
+        schema: &StoredSchema,
+        format: &str,
+    ) -> Result<Option<String>, RegistryError> {
+        Ok(self.parsed(schema).await?.formatted_text(format))
     }
 
     /// `GET /schemas/ids/{id}/versions` (and, mapped, `/subjects`).

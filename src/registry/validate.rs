@@ -73,9 +73,7 @@ impl Registry {
             (Vec::new(), rest)
         };
         let parsed = self.parsed(&stored).await?;
-        Ok(match parsed.decode_payload(payload, &indexes) {
-            Ok(decoded) => Verdict::of(stored.id, Vec::new(), Some(decoded)),
-            Err(error) => Verdict::of(stored.id, vec![error], None),
-        })
+        let check = parsed.check_payload(payload, &indexes);
+        Ok(Verdict::of(stored.id, check.errors, check.decoded))
     }
 }

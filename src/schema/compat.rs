@@ -126,11 +126,25 @@ impl CompatReport {
     }
 }
 
-/// Checks `candidate` against `previous` (newest first) under `level`. Non-transitive levels
-/// look at the newest version only; transitive ones walk all of them and stop at the first
-/// version that fails, as Confluent does.
+pub use super::json::compat::Policy;
+
+/// Checks `candidate` against `previous` (newest first) under `level`, with the default
+/// (STRICT) JSON Schema policy.
 pub fn check(
     level: CompatibilityLevel,
+    candidate: &ParsedSchema,
+    previous_newest_first: &[PreviousVersion<'_>],
+) -> CompatReport {
+    check_with(level, Policy::Strict, candidate, previous_newest_first)
+}
+
+/// Checks `candidate` against `previous` (newest first) under `level`. Non-transitive
+/// levels look at the newest version only; transitive ones walk all of them and stop at
+/// the first version that fails, as Confluent does. `policy` is Confluent's
+/// `compatibilityPolicy` (it matters for JSON Schema only).
+pub fn check_with(
+    level: CompatibilityLevel,
+    policy: Policy,
     candidate: &ParsedSchema,
     previous_newest_first: &[PreviousVersion<'_>],
 ) -> CompatReport {
@@ -143,7 +157,7 @@ pub fn check(
         &previous_newest_first[..previous_newest_first.len().min(1)]
     };
     for previous in in_scope {
-        let findings = check_pair(level, candidate, previous.schema);
+        let findings = check_pair(level, policy, candidate, previous.schema);
         if !findings.is_empty() {
             return CompatReport {
                 findings,
@@ -157,15 +171,16 @@ pub fn check(
 /// The findings for one (candidate, previous) pair under the level's direction(s).
 pub fn check_pair(
     level: CompatibilityLevel,
+    policy: Policy,
     candidate: &ParsedSchema,
     previous: &ParsedSchema,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
     if level.new_reads_old() {
-        findings.extend(labelled(candidate, previous, "new", "old"));
+        findings.extend(labelled(candidate, previous, "new", "old", policy));
     }
     if level.old_reads_new() {
-        findings.extend(labelled(previous, candidate, "old", "new"));
+        findings.extend(labelled(previous, candidate, "old", "new", policy));
     }
     findings
 }
@@ -173,7 +188,7 @@ pub fn check_pair(
 /// Whether data written with `writer` can be read with `reader` (messages call the reader
 /// "new" and the writer "old", as for BACKWARD).
 pub fn reader_reads_writer(reader: &ParsedSchema, writer: &ParsedSchema) -> Vec<Finding> {
-    labelled(reader, writer, "new", "old")
+    labelled(reader, writer, "new", "old", Policy::Strict)
 }
 
 /// As [`reader_reads_writer`], naming each side in messages as given.
@@ -182,15 +197,19 @@ fn labelled(
     writer: &ParsedSchema,
     reader_label: &str,
     writer_label: &str,
+    policy: Policy,
 ) -> Vec<Finding> {
     match (reader, writer) {
         (ParsedSchema::Avro(r), ParsedSchema::Avro(w)) => {
             super::avro::compat::check_labelled(r, w, reader_label, writer_label)
         }
-        #[allow(unreachable_patterns)]
+        (ParsedSchema::Protobuf(r), ParsedSchema::Protobuf(w)) => {
+            super::protobuf::compat::check(r, w)
+        }
+        (ParsedSchema::Json(r), ParsedSchema::Json(w)) => super::json::compat::check(r, w, policy),
         (r, w) => vec![Finding {
             kind: "SCHEMA_TYPE_MISMATCH".into(),
-            path: "/".into(),
+            path: "#/".into(),
             message: format!(
                 "Incompatible because of different schema type: {} and {}",
                 w.schema_type(),

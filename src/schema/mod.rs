@@ -10,13 +10,13 @@ pub mod compat;
 pub mod identity;
 pub mod json;
 pub mod protobuf;
+mod protobuf_payload;
 pub mod validation;
 pub mod wire;
 
 use std::fmt;
 
-/// The three schema formats of the Confluent API. Only Avro is implemented so far; the
-/// other two are recognised so the API can answer with the right error.
+/// The three schema formats of the Confluent API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SchemaType {
     Avro,
@@ -77,6 +77,8 @@ impl SchemaError {
 #[derive(Debug, Clone)]
 pub enum ParsedSchema {
     Avro(avro::AvroSchema),
+    Protobuf(protobuf::ProtobufSchema),
+    Json(json::JsonSchema),
 }
 
 impl ParsedSchema {
@@ -88,15 +90,18 @@ impl ParsedSchema {
     ) -> Result<Self, SchemaError> {
         match schema_type {
             SchemaType::Avro => avro::AvroSchema::parse(text, dependencies).map(Self::Avro),
-            other => Err(SchemaError::new(format!(
-                "{other} schemas are not supported by this Herald build yet"
-            ))),
+            SchemaType::Protobuf => {
+                protobuf::ProtobufSchema::parse(text, dependencies).map(Self::Protobuf)
+            }
+            SchemaType::Json => json::JsonSchema::parse(text, dependencies).map(Self::Json),
         }
     }
 
     pub fn schema_type(&self) -> SchemaType {
         match self {
             Self::Avro(_) => SchemaType::Avro,
+            Self::Protobuf(_) => SchemaType::Protobuf,
+            Self::Json(_) => SchemaType::Json,
         }
     }
 
@@ -104,33 +109,8 @@ impl ParsedSchema {
     pub fn canonical_text(&self) -> String {
         match self {
             Self::Avro(s) => s.canonical_text(),
-        }
-    }
-
-    /// The text with references inlined (`format=resolved`).
-    pub fn resolved_text(&self) -> String {
-        match self {
-            Self::Avro(s) => s.resolved_text(),
-        }
-    }
-
-    /// Checks a JSON payload: Avro's JSON encoding, Protobuf's canonical JSON mapping or a
-    /// JSON Schema instance. Every problem is reported.
-    pub fn validate_json(&self, instance: &serde_json::Value) -> Vec<validation::ValidationError> {
-        match self {
-            Self::Avro(s) => s.validate_json(instance),
-        }
-    }
-
-    /// Decodes a binary payload (after the wire header and, for Protobuf, the message
-    /// indexes) into JSON.
-    pub fn decode_payload(
-        &self,
-        payload: &[u8],
-        _message_indexes: &[i32],
-    ) -> Result<serde_json::Value, validation::ValidationError> {
-        match self {
-            Self::Avro(s) => s.decode_binary(payload),
+            Self::Protobuf(s) => s.canonical_text(),
+            Self::Json(s) => s.canonical_text(),
         }
     }
 
@@ -138,6 +118,63 @@ impl ParsedSchema {
     pub fn normalized_text(&self) -> String {
         match self {
             Self::Avro(s) => s.normalized_text(),
+            Self::Protobuf(s) => s.normalized_text(),
+            Self::Json(s) => s.normalized_text(),
         }
     }
+
+    /// The text in a Confluent `format`: Avro `resolved` (references written out in
+    /// place), Protobuf `serialized` (base64 `FileDescriptorProto`). `None` for any other
+    /// format, which Confluent answers with the default text.
+    pub fn formatted_text(&self, format: &str) -> Option<String> {
+        match (self, format) {
+            (Self::Avro(s), "resolved") => Some(s.resolved_text()),
+            (Self::Protobuf(s), "serialized") => Some(s.serialized()),
+            _ => None,
+        }
+    }
+
+    /// Checks a JSON payload: Avro's JSON encoding, Protobuf's canonical JSON mapping (of
+    /// the first message) or a JSON Schema instance. Every problem is reported.
+    pub fn validate_json(&self, instance: &serde_json::Value) -> Vec<validation::ValidationError> {
+        match self {
+            Self::Avro(s) => s.validate_json(instance),
+            Self::Protobuf(s) => protobuf_payload::validate_json(s, instance),
+            Self::Json(s) => s.validate(instance),
+        }
+    }
+
+    /// Decodes a binary payload (after the wire header and, for Protobuf, the message
+    /// indexes) into JSON and lists what is wrong with it. Avro and Protobuf data either
+    /// decode or stop at the first problem; JSON Schema payloads are JSON text, checked
+    /// against the schema with every error reported.
+    pub fn check_payload(&self, payload: &[u8], message_indexes: &[i32]) -> PayloadCheck {
+        let decoded = match self {
+            Self::Avro(s) => s.decode_binary(payload),
+            Self::Protobuf(s) => protobuf_payload::decode(s, message_indexes, payload),
+            Self::Json(_) => serde_json::from_slice(payload).map_err(|e| {
+                validation::ValidationError::new("", format!("payload is not JSON: {e}"))
+            }),
+        };
+        match decoded {
+            Ok(value) => PayloadCheck {
+                errors: match self {
+                    Self::Json(s) => s.validate(&value),
+                    _ => Vec::new(),
+                },
+                decoded: Some(value),
+            },
+            Err(error) => PayloadCheck {
+                decoded: None,
+                errors: vec![error],
+            },
+        }
+    }
+}
+
+/// What a binary payload decoded to, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PayloadCheck {
+    pub decoded: Option<serde_json::Value>,
+    pub errors: Vec<validation::ValidationError>,
 }

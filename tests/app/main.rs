@@ -7,6 +7,7 @@ mod compatibility;
 mod concurrency;
 mod config_mode;
 mod durability;
+mod formats;
 mod schemas;
 mod subjects;
 mod transport;

@@ -55,18 +55,20 @@ pub async fn get_by_id(
     let Ok(Path(id)) = id else {
         return Err(ApiError::not_found());
     };
-    // `subject` does not change the answer; `fetchMaxId` and `format=resolved` do, and
-    // those rarer variants skip the cache.
+    // `subject` does not change the answer; `fetchMaxId` and `format` do, and those
+    // rarer variants skip the cache.
     let fetch_max_id = params.flag("fetchMaxId");
-    let resolved = params.get("format") == Some("resolved");
-    let cacheable = !fetch_max_id && !resolved;
+    let format = params.get("format").filter(|f| !f.is_empty());
+    let cacheable = !fetch_max_id && format.is_none();
     let generation = state.registry.id_generation();
     if cacheable && let Some(body) = state.cache.schema_by_id(id, generation) {
         return Ok(respond::body(body));
     }
     let mut schema = state.registry.schema_by_id(id).await?;
-    if resolved {
-        schema.canonical_text = state.registry.resolved_text(&schema).await?;
+    if let Some(format) = format
+        && let Some(text) = state.registry.formatted_text(&schema, format).await?
+    {
+        schema.canonical_text = text;
     }
     let max_id = if fetch_max_id {
         Some(state.registry.max_schema_id().await?)

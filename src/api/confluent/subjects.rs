@@ -135,14 +135,24 @@ pub async fn get_version(
         },
         include_deleted,
     };
+    // `format` variants (Protobuf `serialized`, Avro `resolved`) are rarer: not cached.
+    let format = params.get("format").filter(|f| !f.is_empty());
     let generation = state.registry.generation();
-    if let Some(body) = state.cache.version(&key, generation) {
+    if format.is_none()
+        && let Some(body) = state.cache.version(&key, generation)
+    {
         return Ok(respond::body(body));
     }
-    let found = state
+    let mut found = state
         .registry
         .version(&Subject::new(key.subject.clone()), spec, include_deleted)
         .await?;
+    if let Some(format) = format {
+        if let Some(text) = state.registry.formatted_text(&found.schema, format).await? {
+            found.schema.canonical_text = text;
+        }
+        return respond::json(&SchemaObject::of(&found));
+    }
     let body = respond::to_bytes(&SchemaObject::of(&found))?;
     state.cache.store_version(key, generation, body.clone());
     Ok(respond::body(body))

@@ -74,13 +74,7 @@ impl Draft {
     }
 }
 
-/// One reason an instance does not match a schema.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ValidationError {
-    /// JSON pointer of the offending location in the instance (`""` for the root).
-    pub path: String,
-    pub message: String,
-}
+pub use crate::schema::validation::ValidationError;
 
 /// A parsed, validated and compiled JSON Schema.
 #[derive(Clone)]
