@@ -253,3 +253,95 @@ async fn payloads_validate_in_every_format() {
     assert_eq!(verdict["valid"], true, "{verdict}");
     assert_eq!(verdict["decoded"], json!({"id": "o1"}));
 }
+
+#[tokio::test]
+async fn json_schema_refs_to_other_subjects_resolve_through_references() {
+    let app = TestApp::spawn().await;
+    let address = json!({"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+        "properties": {"city": {"type": "string"}}, "required": ["city"]});
+    let (status, _) = register_typed(
+        &app,
+        "address",
+        json!({"schemaType": "JSON", "schema": address.to_string()}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let customer = json!({"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+        "properties": {"address": {"$ref": "address.json"}}});
+    let (status, body) = register_typed(
+        &app,
+        "customer",
+        json!({"schemaType": "JSON", "schema": customer.to_string(),
+               "references": [{"name": "address.json", "subject": "address", "version": 1}]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    // The referenced schema takes part in validation.
+    let (_, verdict) = app
+        .post(
+            "/validate/subjects/customer/versions/1",
+            json!({"address": {}}),
+        )
+        .await;
+    assert_eq!(verdict["valid"], false, "{verdict}");
+    assert_eq!(verdict["errors"][0]["path"], "/address");
+    // Without the reference the `$ref` cannot be resolved (and nothing is fetched).
+    let unresolved = register_typed(
+        &app,
+        "customer2",
+        json!({"schemaType": "JSON", "schema": customer.to_string()}),
+    )
+    .await;
+    assert_error(&unresolved, 422, 42201);
+}
+
+#[tokio::test]
+async fn hostile_protobuf_and_json_schemas_are_refused_quickly() {
+    let app = TestApp::spawn().await;
+    let started = std::time::Instant::now();
+    let deep_proto = format!(
+        "syntax = \"proto3\";\n{}{}",
+        "message M { ".repeat(10_000),
+        "}".repeat(10_000)
+    );
+    assert_error(
+        &register_typed(
+            &app,
+            "p",
+            json!({"schemaType": "PROTOBUF", "schema": deep_proto}),
+        )
+        .await,
+        422,
+        42201,
+    );
+    let deep_json = format!(
+        "{}{}",
+        "{\"items\":".repeat(10_000),
+        "{}".to_string() + &"}".repeat(10_000)
+    );
+    assert_error(
+        &register_typed(
+            &app,
+            "j",
+            json!({"schemaType": "JSON", "schema": deep_json}),
+        )
+        .await,
+        422,
+        42201,
+    );
+    let values: String = (0..20_000).map(|i| format!("  V{i} = {i};\n")).collect();
+    let huge_enum = format!("syntax = \"proto3\";\nenum Big {{\n{values}}}\n");
+    let (status, _) = register_typed(
+        &app,
+        "e",
+        json!({"schemaType": "PROTOBUF", "schema": huge_enum}),
+    )
+    .await;
+    assert_eq!(status, 200, "a large but valid enum is accepted");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(app.get("/subjects").await.1, json!(["e"]));
+}
