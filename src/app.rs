@@ -13,7 +13,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::api::confluent::{self, ConfluentState, HotCache, HotPath};
 use crate::api::error::ApiError;
-use crate::api::{openapi, paths, validate};
+use crate::api::{health, openapi, paths, validate};
 use crate::registry::Registry;
 use crate::storage::{Store, StoreError};
 
@@ -48,6 +48,7 @@ impl App {
     pub fn router(&self) -> Router {
         confluent::router(self.confluent_state())
             .merge(validate::router(self.registry.clone()))
+            .merge(health::router(self.registry.clone()))
             .merge(openapi::router())
             .layer(DefaultBodyLimit::max(self.max_body_bytes))
             // A bug must still answer in the Confluent shape, never drop the connection.

@@ -3,6 +3,7 @@
 pub mod confluent;
 pub mod error;
 pub mod extract;
+pub mod health;
 pub mod negotiate;
 pub mod openapi;
 pub mod paths;

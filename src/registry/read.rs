@@ -235,6 +235,11 @@ impl Registry {
         Ok(out)
     }
 
+    /// Whether the store answers (readiness).
+    pub async fn ping(&self) -> Result<(), RegistryError> {
+        Ok(self.store().ping().await?)
+    }
+
     /// The highest schema id allocated (`fetchMaxId`).
     pub async fn max_schema_id(&self) -> Result<i64, RegistryError> {
         Ok(self.store().max_schema_id().await?)

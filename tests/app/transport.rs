@@ -207,3 +207,16 @@ async fn small_endpoints() {
         "serializers fall back to the topic name strategy on 404"
     );
 }
+
+#[tokio::test]
+async fn health_probes_answer() {
+    let app = TestApp::spawn().await;
+    assert_eq!(
+        app.get("/health/live").await,
+        (200, json!({"status": "live"}))
+    );
+    assert_eq!(
+        app.get("/health/ready").await,
+        (200, json!({"status": "ready"}))
+    );
+}
