@@ -14,7 +14,8 @@ pub struct ServeSettings {
     #[arg(long, env = "HERALD_LISTEN", default_value = "0.0.0.0:8081")]
     pub listen: SocketAddr,
 
-    /// Where the data lives: `sqlite://PATH` (created on first start).
+    /// Where the data lives: `sqlite://PATH` (created on first start) or
+    /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE` (tables created on first start).
     #[arg(
         long = "database",
         env = "HERALD_DATABASE_URL",

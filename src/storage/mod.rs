@@ -1,6 +1,7 @@
 //! Storage: the only place with SQL. Plain data in, plain data out; no Confluent rules
 //! here beyond what the database must enforce (unique ids, contiguous versions).
 
+pub mod postgres;
 pub mod sqlite;
 
 use serde_json::Value;
@@ -8,7 +9,104 @@ use serde_json::Value;
 use crate::model::Reference;
 use crate::schema::SchemaType;
 
-pub use sqlite::SqliteStore as Store;
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
+/// The registry's database: the embedded SQLite file (one node) or PostgreSQL (one or
+/// several nodes sharing it). Both backends keep the same contract, checked by
+/// `tests/storage_contract.rs` against each.
+#[derive(Debug, Clone)]
+pub enum Store {
+    Sqlite(SqliteStore),
+    Postgres(PostgresStore),
+}
+
+impl Store {
+    /// Opens the backend named by the URL scheme: `sqlite:` or `postgres:`/`postgresql:`,
+    /// applying its migrations.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let scheme = url.split_once(':').map(|(scheme, _)| scheme);
+        match scheme.map(str::to_ascii_lowercase).as_deref() {
+            Some("sqlite") => Ok(Self::Sqlite(SqliteStore::connect(url).await?)),
+            Some("postgres" | "postgresql") => {
+                Ok(Self::Postgres(PostgresStore::connect(url).await?))
+            }
+            _ => Err(StoreError::Database(sqlx::Error::Configuration(
+                format!(
+                    "unsupported database URL {:?}: expected sqlite:, postgres: or postgresql:",
+                    redact(url)
+                )
+                .into(),
+            ))),
+        }
+    }
+}
+
+/// The URL without anything that could be a password (everything before an `@`).
+fn redact(url: &str) -> String {
+    match (url.split_once("://"), url.rsplit_once('@')) {
+        (Some((scheme, _)), Some((_, host))) => format!("{scheme}://***@{host}"),
+        _ => url.to_owned(),
+    }
+}
+
+/// Forwards each contract method to the backend in use; the signatures are the backends'.
+macro_rules! delegate {
+    ($($(#[$doc:meta])* fn $name:ident(&self $(, $arg:ident: $ty:ty)*) -> $ret:ty;)*) => {
+        impl Store {
+            $(
+                $(#[$doc])*
+                pub async fn $name(&self $(, $arg: $ty)*) -> Result<$ret, StoreError> {
+                    match self {
+                        Self::Sqlite(store) => store.$name($($arg),*).await,
+                        Self::Postgres(store) => store.$name($($arg),*).await,
+                    }
+                }
+            )*
+        }
+    };
+}
+
+delegate! {
+    /// Every version of a subject, soft-deleted included, in ascending order.
+    fn subject_versions(&self, subject: &str) -> Vec<VersionRow>;
+    /// A schema by id, only while at least one subject version (live or soft-deleted) uses it.
+    fn schema(&self, id: i64) -> Option<StoredSchema>;
+    /// Schemas whose identity digest is `identity` (Confluent's `guid`), still in use.
+    fn schemas_by_identity(&self, identity: &[u8; 16]) -> Vec<StoredSchema>;
+    /// The id of an identical schema stored before, if any.
+    fn schema_id_by_identity(&self, identity: &[u8; 16], schema_type: SchemaType) -> Option<i64>;
+    /// All subjects in name (byte) order, each with whether it has a live version.
+    fn subjects(&self) -> Vec<(String, bool)>;
+    /// The subject versions bound to a schema id.
+    fn versions_of_schema(&self, id: i64) -> Vec<SubjectVersion>;
+    /// Every subject version whose subject starts with `prefix` (literally), by subject then
+    /// version.
+    fn all_versions(&self, prefix: &str) -> Vec<SubjectVersion>;
+    /// Schemas that reference `subject` `version`, each with whether it is still live.
+    fn referenced_by(&self, subject: &str, version: i32) -> Vec<(i64, bool)>;
+    /// Binds a schema to a subject as its next version (see [`NewVersion`]); refused with
+    /// [`StoreError::Conflict`] when the subject moved on since the caller read it.
+    fn insert_version(&self, new: NewVersion<'_>) -> Registered;
+    /// Marks versions soft-deleted.
+    fn soft_delete(&self, subject: &str, versions: &[i32], actor: &str) -> ();
+    /// Removes versions for good (and the subject's config and mode with its last version).
+    fn hard_delete(&self, subject: &str, versions: &[i32], actor: &str) -> ();
+    /// The stored config JSON of a scope (a subject or [`crate::model::GLOBAL_SCOPE`]).
+    fn config(&self, scope: &str) -> Option<Value>;
+    fn put_config(&self, scope: &str, config: &Value, actor: &str) -> ();
+    fn delete_config(&self, scope: &str, actor: &str) -> ();
+    /// The stored mode of a scope.
+    fn mode(&self, scope: &str) -> Option<String>;
+    fn put_mode(&self, scope: &str, mode: &str, actor: &str) -> ();
+    fn delete_mode(&self, scope: &str, actor: &str) -> ();
+    /// Scopes with a mode set.
+    fn mode_scopes(&self) -> Vec<String>;
+    /// The highest schema id ever allocated.
+    fn max_schema_id(&self) -> i64;
+    /// Whether the database answers (readiness).
+    fn ping(&self) -> ();
+}
 
 /// One distinct schema, as stored under its global id.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,1004 @@
+//! The storage contract: one suite, run against every backend.
+//!
+//! Each `contract_*` function takes a fresh, empty [`Store`] and checks what the registry
+//! relies on. `contract_suite!` runs every one of them twice, on SQLite (a temporary file) and
+//! on PostgreSQL (one throwaway cluster for this test binary, a fresh database per test).
+//! The `pg_concurrency` tests then play several nodes (separate stores, each with its own
+//! pool) against one PostgreSQL database.
+
+mod pg_cluster;
+
+use std::collections::BTreeSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::{Arc, OnceLock};
+
+use herald::model::Reference;
+use herald::schema::SchemaType;
+use herald::storage::{
+    NewSchema, NewVersion, Registered, Store, StoreError, StoredSchema, SubjectVersion, VersionRow,
+};
+use serde_json::json;
+
+use pg_cluster::PgCluster;
+
+// ---------------------------------------------------------------------------------------
+// Backends
+
+static CLUSTER: OnceLock<Option<PgCluster>> = OnceLock::new();
+
+/// The shared cluster, started on first use; `None` when skipped (no binaries, not in CI).
+fn cluster() -> Option<&'static PgCluster> {
+    CLUSTER.get_or_init(PgCluster::start).as_ref()
+}
+
+async fn sqlite_store() -> (Store, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("herald.db").display());
+    let store = Store::connect(&url).await.expect("open SQLite store");
+    (store, dir)
+}
+
+/// A fresh PostgreSQL database and its URL, or `None` when PostgreSQL tests are skipped.
+async fn pg_database() -> Option<String> {
+    let cluster = tokio::task::spawn_blocking(cluster)
+        .await
+        .expect("cluster start")?;
+    Some(cluster.create_database().await)
+}
+
+async fn pg_store() -> Option<Store> {
+    let url = pg_database().await?;
+    let store = Store::connect(&url).await.expect("open PostgreSQL store");
+    assert!(matches!(store, Store::Postgres(_)));
+    Some(store)
+}
+
+macro_rules! contract_suite {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let (store, _dir) = super::sqlite_store().await;
+                    assert!(matches!(store, herald::storage::Store::Sqlite(_)));
+                    super::$name(&store).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(store) = super::pg_store().await else { return };
+                    super::$name(&store).await;
+                }
+            )*
+        }
+    };
+}
+
+contract_suite!(
+    contract_round_trip,
+    contract_same_identity_reuses_id,
+    contract_explicit_ids,
+    contract_explicit_versions,
+    contract_stale_expected_version_conflicts,
+    contract_soft_delete,
+    contract_hard_delete,
+    contract_settings_removed_with_last_version,
+    contract_referenced_by,
+    contract_subjects_order_and_live_flags,
+    contract_all_versions_prefix_is_literal,
+    contract_config,
+    contract_mode,
+    contract_empty_store,
+);
+
+// ---------------------------------------------------------------------------------------
+// Helpers
+
+const ACTOR: &str = "contract-test";
+
+fn identity_of(text: &str, salt: u64) -> [u8; 16] {
+    let mut out = [0u8; 16];
+    for (i, chunk) in out.chunks_mut(8).enumerate() {
+        let mut hasher = DefaultHasher::new();
+        (salt, i, text).hash(&mut hasher);
+        chunk.copy_from_slice(&hasher.finish().to_be_bytes());
+    }
+    out
+}
+
+fn avro(text: &str) -> NewSchema {
+    NewSchema {
+        schema_type: SchemaType::Avro,
+        identity: identity_of(text, 0),
+        canonical_text: text.to_owned(),
+        references: Vec::new(),
+        metadata: None,
+        rule_set: None,
+    }
+}
+
+fn record(name: &str) -> NewSchema {
+    avro(&format!(
+        r#"{{"type":"record","name":"{name}","fields":[{{"name":"f","type":"string"}}]}}"#
+    ))
+}
+
+fn version<'a>(subject: &'a str, expected: Option<i32>, schema: NewSchema) -> NewVersion<'a> {
+    NewVersion {
+        subject,
+        expected_max_version: expected,
+        schema,
+        explicit_id: None,
+        explicit_version: None,
+        actor: ACTOR,
+    }
+}
+
+/// Appends `schema` to `subject` after reading the subject's current highest version.
+async fn append(store: &Store, subject: &str, schema: NewSchema) -> Registered {
+    let expected = store
+        .subject_versions(subject)
+        .await
+        .expect("read versions")
+        .last()
+        .map(|v| v.version);
+    store
+        .insert_version(version(subject, expected, schema))
+        .await
+        .expect("insert version")
+}
+
+fn row(version: i32, schema_id: i64, deleted: bool) -> VersionRow {
+    VersionRow {
+        version,
+        schema_id,
+        deleted,
+    }
+}
+
+fn sv(subject: &str, version: i32, schema_id: i64, deleted: bool) -> SubjectVersion {
+    SubjectVersion {
+        subject: subject.to_owned(),
+        version,
+        schema_id,
+        deleted,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The contract
+
+async fn contract_round_trip(store: &Store) {
+    let mut schema = record("A");
+    schema.references = vec![Reference {
+        name: "b.avsc".into(),
+        subject: "b-value".into(),
+        version: 3,
+    }];
+    // Key order must survive the round trip: the registry echoes these documents.
+    schema.metadata = Some(json!({"properties": {"zeta": "1", "alpha": "2"}, "tags": {}}));
+    schema.rule_set = Some(json!({"domainRules": [{"name": "r", "kind": "CONDITION"}]}));
+    let registered = store
+        .insert_version(version("orders-value", None, schema.clone()))
+        .await
+        .expect("insert");
+    assert_eq!(registered, Registered { id: 1, version: 1 });
+
+    let stored = store.schema(1).await.expect("read").expect("schema 1");
+    let expected = StoredSchema {
+        id: 1,
+        schema_type: SchemaType::Avro,
+        canonical_text: schema.canonical_text.clone(),
+        references: schema.references.clone(),
+        metadata: schema.metadata.clone(),
+        rule_set: schema.rule_set.clone(),
+    };
+    assert_eq!(stored, expected);
+    assert_eq!(
+        serde_json::to_string(&stored.metadata).expect("json"),
+        r#"{"properties":{"zeta":"1","alpha":"2"},"tags":{}}"#
+    );
+    assert_eq!(store.schema(2).await.expect("read"), None);
+
+    assert_eq!(
+        store.subject_versions("orders-value").await.expect("read"),
+        vec![row(1, 1, false)]
+    );
+    assert_eq!(
+        store.subject_versions("unknown").await.expect("read"),
+        vec![]
+    );
+    assert_eq!(
+        store
+            .schemas_by_identity(&schema.identity)
+            .await
+            .expect("read"),
+        vec![expected]
+    );
+    assert_eq!(
+        store
+            .schemas_by_identity(&identity_of("nope", 9))
+            .await
+            .expect("read"),
+        vec![]
+    );
+    assert_eq!(
+        store
+            .schema_id_by_identity(&schema.identity, SchemaType::Avro)
+            .await
+            .expect("read"),
+        Some(1)
+    );
+    assert_eq!(
+        store
+            .schema_id_by_identity(&schema.identity, SchemaType::Json)
+            .await
+            .expect("read"),
+        None
+    );
+    assert_eq!(
+        store.versions_of_schema(1).await.expect("read"),
+        vec![sv("orders-value", 1, 1, false)]
+    );
+
+    let second = append(store, "orders-value", record("A2")).await;
+    assert_eq!(second, Registered { id: 2, version: 2 });
+    assert_eq!(
+        store.subject_versions("orders-value").await.expect("read"),
+        vec![row(1, 1, false), row(2, 2, false)]
+    );
+    assert_eq!(store.max_schema_id().await.expect("max"), 2);
+    store.ping().await.expect("ping");
+}
+
+async fn contract_same_identity_reuses_id(store: &Store) {
+    let first = append(store, "a", record("Shared")).await;
+    let second = append(store, "b", record("Shared")).await;
+    assert_eq!(first, Registered { id: 1, version: 1 });
+    assert_eq!(second, Registered { id: 1, version: 1 });
+    // The same schema again as the next version of the same subject also keeps its id.
+    let again = append(store, "a", record("Shared")).await;
+    assert_eq!(again, Registered { id: 1, version: 2 });
+    // Same identity bytes but another type is another schema.
+    let mut json_schema = record("Shared");
+    json_schema.schema_type = SchemaType::Json;
+    let other_type = append(store, "c", json_schema).await;
+    assert_eq!(other_type, Registered { id: 2, version: 1 });
+    assert_eq!(
+        store.versions_of_schema(1).await.expect("read"),
+        vec![
+            sv("a", 1, 1, false),
+            sv("a", 2, 1, false),
+            sv("b", 1, 1, false)
+        ]
+    );
+    let by_identity = store
+        .schemas_by_identity(&record("Shared").identity)
+        .await
+        .expect("read");
+    assert_eq!(
+        by_identity.iter().map(|s| s.id).collect::<Vec<_>>(),
+        vec![1, 2]
+    );
+    assert_eq!(store.max_schema_id().await.expect("max"), 2);
+}
+
+async fn contract_explicit_ids(store: &Store) {
+    let mut import = version("imp", None, record("I1"));
+    import.explicit_id = Some(100);
+    assert_eq!(
+        store.insert_version(import).await.expect("import"),
+        Registered {
+            id: 100,
+            version: 1
+        }
+    );
+    assert_eq!(store.max_schema_id().await.expect("max"), 100);
+    // Allocation continues after the highest id.
+    assert_eq!(
+        append(store, "imp", record("I2")).await,
+        Registered {
+            id: 101,
+            version: 2
+        }
+    );
+    // The id is bound to another schema.
+    let mut clash = version("imp", Some(2), record("I3"));
+    clash.explicit_id = Some(100);
+    assert!(matches!(
+        store.insert_version(clash).await,
+        Err(StoreError::IdTaken(100))
+    ));
+    // The schema exists under another id.
+    let mut moved = version("imp", Some(2), record("I1"));
+    moved.explicit_id = Some(500);
+    assert!(matches!(
+        store.insert_version(moved).await,
+        Err(StoreError::IdTaken(500))
+    ));
+    // The schema under its own id is fine (another subject).
+    let mut same = version("imp2", None, record("I1"));
+    same.explicit_id = Some(100);
+    assert_eq!(
+        store.insert_version(same).await.expect("same id"),
+        Registered {
+            id: 100,
+            version: 1
+        }
+    );
+    // Refusals wrote nothing.
+    assert_eq!(
+        store.subject_versions("imp").await.expect("read"),
+        vec![row(1, 100, false), row(2, 101, false)]
+    );
+    assert_eq!(
+        store
+            .schema_id_by_identity(&record("I3").identity, SchemaType::Avro)
+            .await
+            .expect("read"),
+        None
+    );
+    assert_eq!(store.max_schema_id().await.expect("max"), 101);
+}
+
+async fn contract_explicit_versions(store: &Store) {
+    let mut import = version("v", None, record("V5"));
+    import.explicit_version = Some(5);
+    assert_eq!(
+        store.insert_version(import).await.expect("import"),
+        Registered { id: 1, version: 5 }
+    );
+    let mut taken = version("v", Some(5), record("Other"));
+    taken.explicit_version = Some(5);
+    assert!(matches!(
+        store.insert_version(taken).await,
+        Err(StoreError::VersionTaken(5))
+    ));
+    // A gap below the highest version may be filled explicitly.
+    let mut below = version("v", Some(5), record("V2"));
+    below.explicit_version = Some(2);
+    assert_eq!(
+        store.insert_version(below).await.expect("fill gap"),
+        Registered { id: 2, version: 2 }
+    );
+    // Without an explicit version: highest + 1.
+    assert_eq!(
+        append(store, "v", record("V6")).await,
+        Registered { id: 3, version: 6 }
+    );
+    assert_eq!(
+        store.subject_versions("v").await.expect("read"),
+        vec![row(2, 2, false), row(5, 1, false), row(6, 3, false)]
+    );
+}
+
+async fn contract_stale_expected_version_conflicts(store: &Store) {
+    // Expecting versions in an empty subject.
+    assert!(matches!(
+        store
+            .insert_version(version("s", Some(1), record("X")))
+            .await,
+        Err(StoreError::Conflict)
+    ));
+    append(store, "s", record("A")).await;
+    append(store, "s", record("B")).await;
+    // Expecting an empty subject, or an older highest version.
+    for stale in [None, Some(1), Some(3)] {
+        assert!(
+            matches!(
+                store.insert_version(version("s", stale, record("C"))).await,
+                Err(StoreError::Conflict)
+            ),
+            "expected {stale:?} must conflict"
+        );
+    }
+    // A soft-deleted highest version still counts.
+    store.soft_delete("s", &[2], ACTOR).await.expect("soft");
+    assert!(matches!(
+        store
+            .insert_version(version("s", Some(1), record("C")))
+            .await,
+        Err(StoreError::Conflict)
+    ));
+    // Nothing was written by the refusals.
+    assert_eq!(
+        store.subject_versions("s").await.expect("read"),
+        vec![row(1, 1, false), row(2, 2, true)]
+    );
+    assert_eq!(store.max_schema_id().await.expect("max"), 2);
+    assert_eq!(
+        store
+            .schema_id_by_identity(&record("C").identity, SchemaType::Avro)
+            .await
+            .expect("read"),
+        None
+    );
+    assert_eq!(
+        store
+            .insert_version(version("s", Some(2), record("C")))
+            .await
+            .expect("fresh"),
+        Registered { id: 3, version: 3 }
+    );
+}
+
+async fn contract_soft_delete(store: &Store) {
+    append(store, "s", record("A")).await;
+    append(store, "s", record("B")).await;
+    store.soft_delete("s", &[1], ACTOR).await.expect("soft");
+    assert_eq!(
+        store.subject_versions("s").await.expect("read"),
+        vec![row(1, 1, true), row(2, 2, false)]
+    );
+    // A soft-deleted version keeps its schema served.
+    assert!(store.schema(1).await.expect("read").is_some());
+    assert_eq!(
+        store.versions_of_schema(1).await.expect("read"),
+        vec![sv("s", 1, 1, true)]
+    );
+    assert_eq!(
+        store.subjects().await.expect("read"),
+        vec![("s".to_owned(), true)]
+    );
+    store.soft_delete("s", &[2], ACTOR).await.expect("soft");
+    assert_eq!(
+        store.subjects().await.expect("read"),
+        vec![("s".to_owned(), false)]
+    );
+    // The same schema coming back drops its older soft-deleted version.
+    assert_eq!(
+        append(store, "s", record("A")).await,
+        Registered { id: 1, version: 3 }
+    );
+    assert_eq!(
+        store.subject_versions("s").await.expect("read"),
+        vec![row(2, 2, true), row(3, 1, false)]
+    );
+    // ... unless something references that version.
+    let mut user = record("User");
+    user.references = vec![Reference {
+        name: "b".into(),
+        subject: "s".into(),
+        version: 2,
+    }];
+    append(store, "user", user).await;
+    assert_eq!(
+        append(store, "s", record("B")).await,
+        Registered { id: 2, version: 4 }
+    );
+    assert_eq!(
+        store.subject_versions("s").await.expect("read"),
+        vec![row(2, 2, true), row(3, 1, false), row(4, 2, false)]
+    );
+}
+
+async fn contract_hard_delete(store: &Store) {
+    append(store, "s", record("A")).await;
+    append(store, "s", record("B")).await;
+    append(store, "t", record("B")).await;
+    store.soft_delete("s", &[1, 2], ACTOR).await.expect("soft");
+    store.hard_delete("s", &[1, 2], ACTOR).await.expect("hard");
+    assert_eq!(store.subject_versions("s").await.expect("read"), vec![]);
+    // Schema 1 has no version left: not served, but its row stays for reuse.
+    assert_eq!(store.schema(1).await.expect("read"), None);
+    assert_eq!(
+        store
+            .schemas_by_identity(&record("A").identity)
+            .await
+            .expect("read"),
+        vec![]
+    );
+    assert_eq!(store.versions_of_schema(1).await.expect("read"), vec![]);
+    assert_eq!(
+        store
+            .schema_id_by_identity(&record("A").identity, SchemaType::Avro)
+            .await
+            .expect("read"),
+        Some(1)
+    );
+    // Schema 2 is still used by t.
+    assert!(store.schema(2).await.expect("read").is_some());
+    assert_eq!(
+        store.subjects().await.expect("read"),
+        vec![("t".to_owned(), true)]
+    );
+    // Registered again: the old id comes back, versions restart.
+    assert_eq!(
+        append(store, "s", record("A")).await,
+        Registered { id: 1, version: 1 }
+    );
+    assert_eq!(store.max_schema_id().await.expect("max"), 2);
+    // Deleting versions that do not exist is not an error.
+    store.hard_delete("nope", &[7], ACTOR).await.expect("noop");
+    store.soft_delete("nope", &[7], ACTOR).await.expect("noop");
+}
+
+async fn contract_settings_removed_with_last_version(store: &Store) {
+    append(store, "s", record("A")).await;
+    append(store, "s", record("B")).await;
+    let config = json!({"compatibilityLevel": "NONE"});
+    store.put_config("s", &config, ACTOR).await.expect("put");
+    store.put_mode("s", "READONLY", ACTOR).await.expect("put");
+    store
+        .put_config("other", &config, ACTOR)
+        .await
+        .expect("put");
+    // Soft deletes keep settings.
+    store.soft_delete("s", &[1, 2], ACTOR).await.expect("soft");
+    assert_eq!(store.config("s").await.expect("read"), Some(config.clone()));
+    // A hard delete that leaves a version keeps them too.
+    store.hard_delete("s", &[1], ACTOR).await.expect("hard");
+    assert_eq!(store.config("s").await.expect("read"), Some(config.clone()));
+    assert_eq!(
+        store.mode("s").await.expect("read"),
+        Some("READONLY".to_owned())
+    );
+    // The last one takes them along, and only the subject's.
+    store.hard_delete("s", &[2], ACTOR).await.expect("hard");
+    assert_eq!(store.config("s").await.expect("read"), None);
+    assert_eq!(store.mode("s").await.expect("read"), None);
+    assert_eq!(store.config("other").await.expect("read"), Some(config));
+}
+
+async fn contract_referenced_by(store: &Store) {
+    append(store, "ref", record("Base")).await;
+    let mut user = record("User");
+    user.references = vec![
+        Reference {
+            name: "base.avsc".into(),
+            subject: "ref".into(),
+            version: 1,
+        },
+        Reference {
+            name: "other.avsc".into(),
+            subject: "elsewhere".into(),
+            version: 4,
+        },
+    ];
+    let user_id = append(store, "user", user.clone()).await.id;
+    let mut user2 = record("User2");
+    user2.references = user.references[..1].to_vec();
+    let user2_id = append(store, "user2", user2).await.id;
+    assert_eq!(
+        store.referenced_by("ref", 1).await.expect("read"),
+        vec![(user_id, true), (user2_id, true)]
+    );
+    assert_eq!(
+        store.referenced_by("elsewhere", 4).await.expect("read"),
+        vec![(user_id, true)]
+    );
+    assert_eq!(store.referenced_by("ref", 2).await.expect("read"), vec![]);
+    // Soft-deleted referrers are listed, not live.
+    store.soft_delete("user", &[1], ACTOR).await.expect("soft");
+    assert_eq!(
+        store.referenced_by("ref", 1).await.expect("read"),
+        vec![(user_id, false), (user2_id, true)]
+    );
+    // The same schema live in another subject makes it live again.
+    append(store, "user-copy", user).await;
+    assert_eq!(
+        store.referenced_by("ref", 1).await.expect("read"),
+        vec![(user_id, true), (user2_id, true)]
+    );
+    // Hard-deleted everywhere: gone from the list.
+    store
+        .soft_delete("user-copy", &[1], ACTOR)
+        .await
+        .expect("soft");
+    store.hard_delete("user", &[1], ACTOR).await.expect("hard");
+    store
+        .hard_delete("user-copy", &[1], ACTOR)
+        .await
+        .expect("hard");
+    assert_eq!(
+        store.referenced_by("ref", 1).await.expect("read"),
+        vec![(user2_id, true)]
+    );
+}
+
+async fn contract_subjects_order_and_live_flags(store: &Store) {
+    for subject in ["b", "a", "B", "a_x", "a-x", "ä", "a"] {
+        append(store, subject, record(subject)).await;
+    }
+    store.soft_delete("B", &[1], ACTOR).await.expect("soft");
+    store.soft_delete("a", &[1], ACTOR).await.expect("soft");
+    // Byte order, whatever the database locale.
+    assert_eq!(
+        store.subjects().await.expect("read"),
+        vec![
+            ("B".to_owned(), false),
+            ("a".to_owned(), true),
+            ("a-x".to_owned(), true),
+            ("a_x".to_owned(), true),
+            ("b".to_owned(), true),
+            ("ä".to_owned(), true),
+        ]
+    );
+}
+
+async fn contract_all_versions_prefix_is_literal(store: &Store) {
+    for subject in ["a%b", "axb", "a_c", "abc", "A%b", r"a\d", "b"] {
+        append(store, subject, record(subject)).await;
+    }
+    append(store, "abc", record("abc2")).await;
+    store.soft_delete("abc", &[1], ACTOR).await.expect("soft");
+    let subjects = |rows: Vec<SubjectVersion>| -> Vec<(String, i32)> {
+        rows.into_iter().map(|r| (r.subject, r.version)).collect()
+    };
+    let pairs = |items: &[(&str, i32)]| -> Vec<(String, i32)> {
+        items.iter().map(|(s, v)| ((*s).to_owned(), *v)).collect()
+    };
+    assert_eq!(
+        subjects(store.all_versions("a%").await.expect("read")),
+        pairs(&[("a%b", 1)])
+    );
+    assert_eq!(
+        subjects(store.all_versions("a_").await.expect("read")),
+        pairs(&[("a_c", 1)])
+    );
+    assert_eq!(
+        subjects(store.all_versions(r"a\").await.expect("read")),
+        pairs(&[(r"a\d", 1)])
+    );
+    assert_eq!(
+        subjects(store.all_versions("ab").await.expect("read")),
+        pairs(&[("abc", 1), ("abc", 2)])
+    );
+    assert_eq!(
+        subjects(store.all_versions("A").await.expect("read")),
+        pairs(&[("A%b", 1)])
+    );
+    assert_eq!(
+        subjects(store.all_versions("zzz").await.expect("read")),
+        vec![]
+    );
+    let everything = store.all_versions("").await.expect("read");
+    assert_eq!(
+        subjects(everything.clone()),
+        pairs(&[
+            ("A%b", 1),
+            ("a%b", 1),
+            (r"a\d", 1),
+            ("a_c", 1),
+            ("abc", 1),
+            ("abc", 2),
+            ("axb", 1),
+            ("b", 1),
+        ])
+    );
+    assert!(
+        everything
+            .iter()
+            .any(|r| r.subject == "abc" && r.version == 1 && r.deleted)
+    );
+    // Ids come along.
+    let axb = store.all_versions("axb").await.expect("read");
+    assert_eq!(axb, vec![sv("axb", 1, 2, false)]);
+}
+
+async fn contract_config(store: &Store) {
+    let global = herald::model::GLOBAL_SCOPE;
+    assert_eq!(store.config(global).await.expect("read"), None);
+    let config = json!({"compatibilityLevel": "FULL", "normalize": true, "alias": "x"});
+    store.put_config(global, &config, ACTOR).await.expect("put");
+    assert_eq!(store.config(global).await.expect("read"), Some(config));
+    // Overwrite, keeping the written key order.
+    let config = json!({"zz": 1, "compatibilityLevel": "NONE", "aa": {"b": 1, "a": 2}});
+    store.put_config(global, &config, ACTOR).await.expect("put");
+    let read = store.config(global).await.expect("read").expect("config");
+    assert_eq!(
+        serde_json::to_string(&read).expect("json"),
+        r#"{"zz":1,"compatibilityLevel":"NONE","aa":{"b":1,"a":2}}"#
+    );
+    // A subject scope is independent, also before the subject exists.
+    let subject_config = json!({"compatibilityLevel": "BACKWARD"});
+    store
+        .put_config("orders", &subject_config, ACTOR)
+        .await
+        .expect("put");
+    assert_eq!(
+        store.config("orders").await.expect("read"),
+        Some(subject_config)
+    );
+    store.delete_config(global, ACTOR).await.expect("delete");
+    assert_eq!(store.config(global).await.expect("read"), None);
+    assert!(store.config("orders").await.expect("read").is_some());
+    // Deleting what is not there is fine.
+    store.delete_config(global, ACTOR).await.expect("delete");
+}
+
+async fn contract_mode(store: &Store) {
+    let global = herald::model::GLOBAL_SCOPE;
+    assert_eq!(store.mode(global).await.expect("read"), None);
+    assert_eq!(
+        store.mode_scopes().await.expect("read"),
+        Vec::<String>::new()
+    );
+    store
+        .put_mode(global, "READWRITE", ACTOR)
+        .await
+        .expect("put");
+    store.put_mode(global, "IMPORT", ACTOR).await.expect("put");
+    store
+        .put_mode("orders", "READONLY", ACTOR)
+        .await
+        .expect("put");
+    store.put_mode("a%", "READONLY", ACTOR).await.expect("put");
+    assert_eq!(
+        store.mode(global).await.expect("read"),
+        Some("IMPORT".to_owned())
+    );
+    assert_eq!(
+        store.mode("orders").await.expect("read"),
+        Some("READONLY".to_owned())
+    );
+    assert_eq!(store.mode("a").await.expect("read"), None);
+    let scopes: BTreeSet<String> = store
+        .mode_scopes()
+        .await
+        .expect("read")
+        .into_iter()
+        .collect();
+    assert_eq!(
+        scopes,
+        BTreeSet::from([global.to_owned(), "orders".to_owned(), "a%".to_owned()])
+    );
+    store.delete_mode("orders", ACTOR).await.expect("delete");
+    assert_eq!(store.mode("orders").await.expect("read"), None);
+    assert_eq!(store.mode_scopes().await.expect("read").len(), 2);
+    store.delete_mode("orders", ACTOR).await.expect("delete");
+}
+
+async fn contract_empty_store(store: &Store) {
+    store.ping().await.expect("ping");
+    assert_eq!(store.max_schema_id().await.expect("max"), 0);
+    assert_eq!(store.subjects().await.expect("read"), vec![]);
+    assert_eq!(store.all_versions("").await.expect("read"), vec![]);
+    assert_eq!(store.schema(1).await.expect("read"), None);
+    assert_eq!(store.referenced_by("x", 1).await.expect("read"), vec![]);
+    assert_eq!(store.versions_of_schema(1).await.expect("read"), vec![]);
+    // A store is a cheap handle: clones share the database.
+    let clone = store.clone();
+    append(&clone, "s", record("A")).await;
+    assert_eq!(store.max_schema_id().await.expect("max"), 1);
+    assert!(!format!("{store:?}").is_empty());
+}
+
+// ---------------------------------------------------------------------------------------
+// Backend choice
+
+#[tokio::test]
+async fn connect_rejects_unknown_schemes() {
+    for url in ["mysql://root:hunter2@localhost/db", "herald.db", "http://x"] {
+        let error = Store::connect(url).await.expect_err(url);
+        assert!(matches!(error, StoreError::Database(_)), "{url}: {error}");
+        let message = error.to_string();
+        assert!(message.contains("postgres"), "{message}");
+        assert!(!message.contains("hunter2"), "password leaked: {message}");
+    }
+}
+
+#[tokio::test]
+async fn postgres_outage_is_an_error_not_a_hang() {
+    // Nothing listens on port 1: the connection is refused at once.
+    let started = std::time::Instant::now();
+    let error = Store::connect("postgres://herald@127.0.0.1:1/herald")
+        .await
+        .expect_err("no server");
+    assert!(matches!(error, StoreError::Database(_)), "{error}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+}
+
+// ---------------------------------------------------------------------------------------
+// Several nodes on one PostgreSQL database
+
+const NODES: usize = 3;
+
+/// `NODES` stores (each with its own pool, as separate processes would have) on one fresh
+/// database, connected at the same moment so their migrations race.
+async fn pg_nodes() -> Option<Vec<Arc<Store>>> {
+    let url = pg_database().await?;
+    let connects = (0..NODES).map(|_| {
+        let url = url.clone();
+        tokio::spawn(async move { Store::connect(&url).await })
+    });
+    let mut nodes = Vec::new();
+    for connect in connects.collect::<Vec<_>>() {
+        let store = connect
+            .await
+            .expect("task")
+            .expect("concurrent connect + migrate");
+        nodes.push(Arc::new(store));
+    }
+    Some(nodes)
+}
+
+/// What the registry does: read, return the live version if the schema is already there,
+/// else insert with the highest version seen, and start over on `Conflict`.
+async fn register(store: &Store, subject: &str, schema: &NewSchema) -> (Registered, usize) {
+    for attempt in 1..=500 {
+        let versions = store.subject_versions(subject).await.expect("read");
+        let existing = store
+            .schema_id_by_identity(&schema.identity, schema.schema_type)
+            .await
+            .expect("read");
+        if let Some(id) = existing
+            && let Some(live) = versions.iter().find(|v| v.schema_id == id && !v.deleted)
+        {
+            let registered = Registered {
+                id,
+                version: live.version,
+            };
+            return (registered, attempt);
+        }
+        let new = version(subject, versions.last().map(|v| v.version), schema.clone());
+        match store.insert_version(new).await {
+            Ok(registered) => return (registered, attempt),
+            Err(StoreError::Conflict) => tokio::task::yield_now().await,
+            Err(other) => panic!("insert_version failed: {other}"),
+        }
+    }
+    panic!("no progress after 500 attempts");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn pg_concurrency_same_schema_same_subject_gets_one_version() {
+    let Some(nodes) = pg_nodes().await else {
+        return;
+    };
+    let schema = record("Race");
+    let barrier = Arc::new(tokio::sync::Barrier::new(30));
+    let tasks: Vec<_> = (0..30)
+        .map(|i| {
+            let store = Arc::clone(&nodes[i % NODES]);
+            let schema = schema.clone();
+            let barrier = Arc::clone(&barrier);
+            tokio::spawn(async move {
+                barrier.wait().await;
+                register(&store, "race-value", &schema).await
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for task in tasks {
+        results.push(task.await.expect("task"));
+    }
+    let retries: usize = results.iter().map(|(_, attempts)| attempts - 1).sum();
+    eprintln!("same schema, same subject: {retries} retries in total");
+    assert!(
+        results
+            .iter()
+            .all(|(r, _)| *r == Registered { id: 1, version: 1 }),
+        "{results:?}"
+    );
+    let store = &nodes[0];
+    assert_eq!(
+        store.subject_versions("race-value").await.expect("read"),
+        vec![row(1, 1, false)]
+    );
+    assert_eq!(store.max_schema_id().await.expect("max"), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn pg_concurrency_same_schema_many_subjects_gets_one_id() {
+    let Some(nodes) = pg_nodes().await else {
+        return;
+    };
+    let schema = record("Everywhere");
+    let barrier = Arc::new(tokio::sync::Barrier::new(30));
+    let tasks: Vec<_> = (0..30)
+        .map(|i| {
+            let store = Arc::clone(&nodes[i % NODES]);
+            let schema = schema.clone();
+            let barrier = Arc::clone(&barrier);
+            tokio::spawn(async move {
+                barrier.wait().await;
+                let subject = format!("subject-{i}");
+                register(&store, &subject, &schema).await.0
+            })
+        })
+        .collect();
+    for task in tasks {
+        let registered = task.await.expect("task");
+        assert_eq!(registered, Registered { id: 1, version: 1 });
+    }
+    let store = &nodes[0];
+    assert_eq!(store.max_schema_id().await.expect("max"), 1);
+    assert_eq!(store.versions_of_schema(1).await.expect("read").len(), 30);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn pg_concurrency_distinct_schemas_get_contiguous_versions() {
+    let Some(nodes) = pg_nodes().await else {
+        return;
+    };
+    const PER_NODE: usize = 20;
+    let barrier = Arc::new(tokio::sync::Barrier::new(NODES * PER_NODE));
+    let mut tasks = Vec::new();
+    for (n, node) in nodes.iter().enumerate() {
+        for k in 0..PER_NODE {
+            let store = Arc::clone(node);
+            let barrier = Arc::clone(&barrier);
+            let schema = record(&format!("N{n}S{k}"));
+            tasks.push(tokio::spawn(async move {
+                barrier.wait().await;
+                let (registered, attempts) = register(&store, "busy-value", &schema).await;
+                (schema.identity, registered, attempts)
+            }));
+        }
+    }
+    let mut results = Vec::new();
+    for task in tasks {
+        results.push(task.await.expect("task"));
+    }
+    let retries: usize = results.iter().map(|(_, _, attempts)| attempts - 1).sum();
+    eprintln!("60 distinct schemas, one subject: {retries} retries in total");
+    let total = (NODES * PER_NODE) as i32;
+    let versions: BTreeSet<i32> = results.iter().map(|(_, r, _)| r.version).collect();
+    assert_eq!(versions, (1..=total).collect::<BTreeSet<_>>());
+    let ids: BTreeSet<i64> = results.iter().map(|(_, r, _)| r.id).collect();
+    assert_eq!(ids.len(), NODES * PER_NODE);
+    assert_eq!(ids, (1..=i64::from(total)).collect::<BTreeSet<_>>());
+
+    let store = &nodes[0];
+    let rows = store.subject_versions("busy-value").await.expect("read");
+    assert_eq!(
+        rows.iter().map(|r| r.version).collect::<Vec<_>>(),
+        (1..=total).collect::<Vec<_>>()
+    );
+    // Every version holds the schema its writer was told it holds.
+    for (identity, registered, _) in &results {
+        let stored = rows
+            .iter()
+            .find(|r| r.version == registered.version)
+            .expect("version stored");
+        assert_eq!(stored.schema_id, registered.id);
+        assert_eq!(
+            store
+                .schema_id_by_identity(identity, SchemaType::Avro)
+                .await
+                .expect("read"),
+            Some(registered.id)
+        );
+    }
+    assert_eq!(store.max_schema_id().await.expect("max"), i64::from(total));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pg_outage_after_connect_surfaces_database_errors() {
+    // A cluster of its own, since this test stops it.
+    let Some(cluster) = tokio::task::spawn_blocking(PgCluster::start)
+        .await
+        .expect("cluster start")
+    else {
+        return;
+    };
+    let url = cluster.create_database().await;
+    let store = Store::connect(&url).await.expect("connect");
+    append(&store, "s", record("A")).await;
+    tokio::task::spawn_blocking(move || drop(cluster))
+        .await
+        .expect("cluster stop");
+    let started = std::time::Instant::now();
+    // Each call waits at most the pool's acquire timeout (5 s) for a connection.
+    let errors = [
+        store.subject_versions("s").await.err(),
+        store
+            .insert_version(version("s", Some(1), record("B")))
+            .await
+            .err(),
+    ];
+    for error in errors {
+        let error = error.expect("an error while the database is down");
+        assert!(matches!(error, StoreError::Database(_)), "{error}");
+    }
+    let elapsed = started.elapsed();
+    eprintln!("two calls during the outage failed after {elapsed:?}");
+    assert!(
+        elapsed < std::time::Duration::from_secs(20),
+        "took {elapsed:?}"
+    );
+}
