@@ -30,8 +30,19 @@ impl App {
     /// Opens the store (creating and migrating it if needed).
     pub async fn open(database_url: &str, max_body_bytes: usize) -> Result<Self, StoreError> {
         let store = Store::connect(database_url).await?;
+        let registry = Arc::new(Registry::new(store.clone()));
+        // Other nodes' writes invalidate this node's caches (PostgreSQL LISTEN/NOTIFY). The
+        // watcher holds the registry weakly and stops when the app is gone.
+        let watched = Arc::downgrade(&registry);
+        store.spawn_change_watcher(move |change| match watched.upgrade() {
+            Some(registry) => {
+                registry.note_external_change(change);
+                true
+            }
+            None => false,
+        });
         Ok(Self {
-            registry: Arc::new(Registry::new(store)),
+            registry,
             cache: Arc::new(HotCache::default()),
             max_body_bytes,
         })

@@ -124,6 +124,17 @@ impl Registry {
         self.generation.fetch_add(1, Ordering::AcqRel);
     }
 
+    /// Another node changed the shared database (or changes may have been missed): drop
+    /// what the caches hold.
+    pub fn note_external_change(&self, change: crate::storage::Change) {
+        match change {
+            crate::storage::Change::Written => self.changed(),
+            crate::storage::Change::RemovedPermanently | crate::storage::Change::Unknown => {
+                self.removed_permanently()
+            }
+        }
+    }
+
     fn removed_permanently(&self) {
         self.id_generation.fetch_add(1, Ordering::AcqRel);
         self.changed();

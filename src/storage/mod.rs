@@ -42,6 +42,43 @@ impl Store {
     }
 }
 
+/// A change committed by some node, as the database announces it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Something was written; no id stopped resolving.
+    Written,
+    /// Versions were removed for good: some schema ids may no longer resolve.
+    RemovedPermanently,
+    /// Changes may have been missed (the listener reconnected): assume anything changed.
+    Unknown,
+}
+
+impl Change {
+    /// Classifies an audit action (the NOTIFY payload).
+    pub fn from_action(action: &str) -> Self {
+        match action {
+            "versions.deleted_permanently" => Self::RemovedPermanently,
+            "" => Self::Unknown,
+            _ => Self::Written,
+        }
+    }
+}
+
+impl Store {
+    /// Watches changes committed by other nodes sharing the database, calling `on_change`
+    /// until it returns false. SQLite has a single writer process, so there is nothing to
+    /// watch: `None`.
+    pub fn spawn_change_watcher(
+        &self,
+        on_change: impl Fn(Change) -> bool + Send + Sync + 'static,
+    ) -> Option<tokio::task::JoinHandle<()>> {
+        match self {
+            Self::Sqlite(_) => None,
+            Self::Postgres(store) => Some(store.spawn_change_watcher(on_change)),
+        }
+    }
+}
+
 /// The URL without anything that could be a password (everything before an `@`).
 fn redact(url: &str) -> String {
     match (url.split_once("://"), url.rsplit_once('@')) {
@@ -192,4 +229,20 @@ pub struct AuditEntry<'a> {
     pub action: &'a str,
     pub target: &'a str,
     pub details: Value,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_permanent_deletes_can_unbind_ids() {
+        assert_eq!(
+            Change::from_action("versions.deleted_permanently"),
+            Change::RemovedPermanently
+        );
+        assert_eq!(Change::from_action("versions.deleted"), Change::Written);
+        assert_eq!(Change::from_action("schema.registered"), Change::Written);
+        assert_eq!(Change::from_action(""), Change::Unknown);
+    }
 }

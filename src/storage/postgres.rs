@@ -22,11 +22,12 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use serde_json::Value;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
 use sqlx::{FromRow, Postgres, Transaction};
 
 use super::{
-    AuditEntry, NewVersion, Registered, StoreError, StoredSchema, SubjectVersion, VersionRow,
+    AuditEntry, Change, NewVersion, Registered, StoreError, StoredSchema, SubjectVersion,
+    VersionRow,
 };
 use crate::model::Reference;
 use crate::schema::SchemaType;
@@ -666,6 +667,8 @@ async fn insert_reference(
     Ok(())
 }
 
+/// Records the change and tells every node (delivered when the transaction commits, not
+/// before, and not at all if it rolls back).
 async fn append_audit(
     tx: &mut Transaction<'static, Postgres>,
     entry: &AuditEntry<'_>,
@@ -677,5 +680,67 @@ async fn append_audit(
         .bind(sqlx::types::Json(&entry.details))
         .execute(&mut **tx)
         .await?;
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(CHANGES_CHANNEL)
+        .bind(entry.action)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
+}
+
+/// The NOTIFY channel every write announces itself on.
+const CHANGES_CHANNEL: &str = "herald_changes";
+
+/// How long to wait before listening again after the listener failed.
+const RELISTEN_DELAY: Duration = Duration::from_millis(500);
+
+impl PostgresStore {
+    /// Listens for changes committed by any node and calls `on_change` for each, until it
+    /// returns false. After a lost connection (when notifications may have been missed) it
+    /// reports [`Change::Unknown`] so callers drop everything they cached.
+    pub fn spawn_change_watcher(
+        &self,
+        on_change: impl Fn(Change) -> bool + Send + Sync + 'static,
+    ) -> tokio::task::JoinHandle<()> {
+        let pool = self.pool.clone();
+        tokio::spawn(async move {
+            loop {
+                let keep_going = match listen(&pool, &on_change).await {
+                    Ok(keep_going) => keep_going,
+                    Err(error) => {
+                        tracing::warn!(%error, "change listener lost; listening again");
+                        on_change(Change::Unknown)
+                    }
+                };
+                if !keep_going {
+                    return;
+                }
+                tokio::time::sleep(RELISTEN_DELAY).await;
+            }
+        })
+    }
+}
+
+/// One listening session: returns Ok(false) when the caller wants no more changes,
+/// Ok(true) when the connection was lost and listening should start again.
+async fn listen(
+    pool: &PgPool,
+    on_change: &(impl Fn(Change) -> bool + Send + Sync),
+) -> Result<bool, StoreError> {
+    let mut listener = PgListener::connect_with(pool).await?;
+    listener.listen(CHANGES_CHANNEL).await?;
+    // Anything may have happened while nobody listened.
+    if !on_change(Change::Unknown) {
+        return Ok(false);
+    }
+    loop {
+        let change = match listener.try_recv().await? {
+            Some(notification) => Change::from_action(notification.payload()),
+            // The connection dropped: notifications may have been missed.
+            None => return Ok(on_change(Change::Unknown)),
+        };
+        if !on_change(change) {
+            return Ok(false);
+        }
+    }
 }
