@@ -696,8 +696,10 @@ const RELISTEN_DELAY: Duration = Duration::from_millis(500);
 
 impl PostgresStore {
     /// Listens for changes committed by any node and calls `on_change` for each, until it
-    /// returns false. After a lost connection (when notifications may have been missed) it
-    /// reports [`Change::Unknown`] so callers drop everything they cached.
+    /// returns false. Each time listening (re)starts it reports [`Change::Unknown`], since
+    /// notifications may have been missed before, so callers drop everything they cached.
+    /// While the database is unreachable nothing is reported: nothing can change then, and
+    /// warm caches keep serving reads.
     pub fn spawn_change_watcher(
         &self,
         on_change: impl Fn(Change) -> bool + Send + Sync + 'static,
@@ -709,7 +711,7 @@ impl PostgresStore {
                     Ok(keep_going) => keep_going,
                     Err(error) => {
                         tracing::warn!(%error, "change listener lost; listening again");
-                        on_change(Change::Unknown)
+                        true
                     }
                 };
                 if !keep_going {
@@ -736,8 +738,9 @@ async fn listen(
     loop {
         let change = match listener.try_recv().await? {
             Some(notification) => Change::from_action(notification.payload()),
-            // The connection dropped: notifications may have been missed.
-            None => return Ok(on_change(Change::Unknown)),
+            // The connection dropped: listen again (and then drop the caches, since
+            // notifications may have been missed meanwhile).
+            None => return Ok(true),
         };
         if !on_change(change) {
             return Ok(false);

@@ -288,3 +288,45 @@ fn describe(output: &Output) -> String {
 fn shell_quote(text: &std::ffi::OsStr) -> String {
     format!("'{}'", text.to_string_lossy().replace('\'', r"'\''"))
 }
+
+/// Stopping and starting the server of a running cluster (same data directory and port), for
+/// tests that take the database away under load.
+impl PgCluster {
+    /// `pg_ctl stop -m fast`: open sessions are disconnected, the server shuts down cleanly.
+    /// Blocks until it is down.
+    pub fn stop_server(&self) {
+        run(self
+            .pg_command("pg_ctl")
+            .arg("-D")
+            .arg(self.data_dir())
+            .args(["-m", "fast", "-w", "-t", "60", "stop"]));
+    }
+
+    /// Starts the server again after [`Self::stop_server`], with the options of `start()`
+    /// (same port and socket directory). Blocks until it accepts connections.
+    pub fn start_server(&self) {
+        let server_options = format!(
+            "-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off \
+             -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
+            self.port,
+            self.dir.join("socket").display()
+        );
+        let log = self.dir.join("server.log");
+        let output = self
+            .pg_command("pg_ctl")
+            .arg("-D")
+            .arg(self.data_dir())
+            .arg("-l")
+            .arg(&log)
+            .args(["-w", "-t", "60", "-o", &server_options, "start"])
+            .output()
+            .expect("run pg_ctl");
+        if !output.status.success() {
+            let server_log = std::fs::read_to_string(&log).unwrap_or_default();
+            panic!(
+                "pg_ctl start (restart) failed: {}\n--- server log ---\n{server_log}",
+                describe(&output)
+            );
+        }
+    }
+}
