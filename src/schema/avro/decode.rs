@@ -8,8 +8,10 @@ use super::AvroSchema;
 use super::model::{NamedKind, Primitive, Schema, TypeTable};
 use crate::schema::validation::{ValidationError, child_path};
 
-/// Refuses absurd lengths before allocating for them.
-const MAX_COLLECTION_ITEMS: i64 = 10_000_000;
+/// How many array items and map entries one payload may hold in all. Items of zero-byte
+/// types (null, empty records) cost no input, so without a bound a few bytes could ask
+/// for billions of values.
+const MAX_ITEMS: u64 = 1_000_000;
 const MAX_DEPTH: usize = 256;
 
 impl AvroSchema {
@@ -19,6 +21,7 @@ impl AvroSchema {
             table: &self.table,
             data,
             position: 0,
+            items_left: MAX_ITEMS,
         };
         let value = decoder.value(&self.root, "", 0)?;
         if decoder.position != data.len() {
@@ -39,6 +42,8 @@ struct Decoder<'a> {
     table: &'a TypeTable,
     data: &'a [u8],
     position: usize,
+    /// Array items and map entries still allowed (see [`MAX_ITEMS`]).
+    items_left: u64,
 }
 
 impl Decoder<'_> {
@@ -146,7 +151,6 @@ impl Decoder<'_> {
         path: &str,
         mut item: impl FnMut(&mut Self, usize) -> Result<(), ValidationError>,
     ) -> Result<(), ValidationError> {
-        let mut total: i64 = 0;
         loop {
             let mut count = self.long(path)?;
             if count == 0 {
@@ -158,10 +162,11 @@ impl Decoder<'_> {
                     .ok_or_else(|| self.error(path, "invalid block count"))?;
                 self.long(path)?;
             }
-            total = total.saturating_add(count);
-            if total > MAX_COLLECTION_ITEMS {
-                return Err(self.error(path, format!("more than {MAX_COLLECTION_ITEMS} items")));
+            let wanted = u64::try_from(count).unwrap_or(u64::MAX);
+            if wanted > self.items_left {
+                return Err(self.error(path, format!("more than {MAX_ITEMS} items in one payload")));
             }
+            self.items_left -= wanted;
             for i in 0..count {
                 item(self, usize::try_from(i).unwrap_or(usize::MAX))?;
             }
@@ -300,6 +305,19 @@ mod tests {
         assert_eq!(truncated.path, "/b");
         let trailing = s.decode_binary(&[0x02, 0x00, 0xff]).expect_err("trailing");
         assert!(trailing.message.contains("left over"), "{trailing:?}");
+    }
+
+    #[test]
+    fn nested_zero_byte_items_are_bounded_in_total() {
+        // Found by fuzzing: array<array<array<null>>> with blocks of millions of nulls
+        // costs a few bytes of input per block.
+        let s = schema(
+            json!({"type": "array", "items": {"type": "array", "items": {"type": "array", "items": "null"}}}),
+        );
+        let data = [0x80, 0xff, 0xff, 0x06, 0x01, 0x40, 0x80, 0x40, 0x80];
+        let started = std::time::Instant::now();
+        assert!(s.decode_binary(&data).is_err());
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]

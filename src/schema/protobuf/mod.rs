@@ -12,6 +12,7 @@
 
 mod builtin;
 pub mod compat;
+mod descriptor_check;
 mod print;
 mod scan;
 
@@ -108,6 +109,9 @@ impl ProtobufSchema {
             } else if File::from_source(&dependency.name, &dependency.text).is_err()
                 && let Some(fd) = decode_descriptor(&dependency.text)
             {
+                descriptor_check::check(&fd).map_err(|e| {
+                    SchemaError::new(format!("Invalid reference {}: {e}", dependency.name))
+                })?;
                 Source::Descriptor(Box::new(fd))
             } else {
                 Source::Text(dependency.text.clone())
@@ -132,6 +136,7 @@ impl ProtobufSchema {
             }
             result => match decode_descriptor(text) {
                 Some(mut fd) => {
+                    descriptor_check::check(&fd)?;
                     fd.name = Some(file_name.clone());
                     (fd.clone(), Source::Descriptor(Box::new(fd)), true)
                 }

@@ -239,3 +239,13 @@ fn check_reports_incompatible_changes_only() {
     assert_eq!(findings[0].path, "#/M/1");
     assert!(compat::check(&old, &old).is_empty());
 }
+
+/// Inputs found by fuzzing (fuzz/artifacts-found/protobuf_parse): base64 descriptors with
+/// an unknown syntax (prost-reflect panicked) or invalid names (canonical text that no
+/// longer parsed). All must be refused cleanly.
+#[test]
+fn fuzzed_descriptors_are_refused() {
+    for input in ["YgF4", "EgEt", "IgMKAS0="] {
+        assert!(ProtobufSchema::parse(input, &[]).is_err(), "{input}");
+    }
+}
