@@ -137,7 +137,7 @@ impl Decoder<'_> {
                     return Ok(Value::Null);
                 }
                 let mut wrapped = Map::new();
-                wrapped.insert(self.branch_name(branch), inner);
+                wrapped.insert(self.table.branch_name(branch), inner);
                 Ok(Value::Object(wrapped))
             }
             Schema::Named(index) => self.named(*index, path, depth),
@@ -241,20 +241,6 @@ impl Decoder<'_> {
                 let size = usize::try_from(*size).unwrap_or(usize::MAX);
                 Ok(Value::String(latin1(self.take(size, path)?)))
             }
-        }
-    }
-
-    fn branch_name(&self, schema: &Schema) -> String {
-        match schema {
-            Schema::Primitive { kind, .. } => kind.name().to_string(),
-            Schema::Array { .. } => "array".into(),
-            Schema::Map { .. } => "map".into(),
-            Schema::Union(_) => "union".into(),
-            Schema::Named(index) => self
-                .table
-                .get(*index)
-                .map(|t| t.name.full())
-                .unwrap_or_default(),
         }
     }
 }

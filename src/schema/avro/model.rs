@@ -215,6 +215,18 @@ impl TypeTable {
     pub fn lookup(&self, full_name: &str) -> Option<usize> {
         self.by_name.get(full_name).copied()
     }
+
+    /// How Avro's JSON encoding names a union branch: the primitive or container type
+    /// name, or a named type's full name.
+    pub fn branch_name(&self, schema: &Schema) -> String {
+        match schema {
+            Schema::Primitive { kind, .. } => kind.name().to_string(),
+            Schema::Array { .. } => "array".into(),
+            Schema::Map { .. } => "map".into(),
+            Schema::Union(_) => "union".into(),
+            Schema::Named(index) => self.get(*index).map(|t| t.name.full()).unwrap_or_default(),
+        }
+    }
 }
 
 /// Orders strings as Java's `String.compareTo` does (UTF-16 code units).

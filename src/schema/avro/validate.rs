@@ -173,7 +173,7 @@ impl Walker<'_> {
             }
             return;
         }
-        let names: Vec<String> = branches.iter().map(|b| self.branch_name(b)).collect();
+        let names: Vec<String> = branches.iter().map(|b| self.table.branch_name(b)).collect();
         let wrapped = value.as_object().filter(|o| o.len() == 1);
         let Some((branch_name, inner)) = wrapped.and_then(|o| o.iter().next()) else {
             self.fail(
@@ -198,21 +198,6 @@ impl Walker<'_> {
                     names.join(", ")
                 ),
             ),
-        }
-    }
-
-    /// How the JSON encoding names a union branch.
-    fn branch_name(&self, schema: &Schema) -> String {
-        match schema {
-            Schema::Primitive { kind, .. } => kind.name().to_string(),
-            Schema::Array { .. } => "array".into(),
-            Schema::Map { .. } => "map".into(),
-            Schema::Union(_) => "union".into(),
-            Schema::Named(index) => self
-                .table
-                .get(*index)
-                .map(|t| t.name.full())
-                .unwrap_or_default(),
         }
     }
 }
