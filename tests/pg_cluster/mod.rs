@@ -72,9 +72,14 @@ impl PgCluster {
                  PostgreSQL as does not exist (create it, e.g. `useradd --system {OS_USER}`)"
             );
         }
+        let base = if as_root {
+            traversable_temp_base()
+        } else {
+            std::env::temp_dir()
+        };
         let dir = tempfile::Builder::new()
             .prefix("herald-pg-")
-            .tempdir()
+            .tempdir_in(base)
             .expect("temporary directory")
             .keep();
         std::fs::create_dir(dir.join("socket")).expect("socket directory");
@@ -328,5 +333,20 @@ impl PgCluster {
                 describe(&output)
             );
         }
+    }
+}
+
+/// A temp directory the `postgres` user can reach: `$TMPDIR` when every directory above it
+/// is searchable by others (a private `TMPDIR`, e.g. `mktemp -d`, is not), else `/tmp`.
+fn traversable_temp_base() -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let preferred = std::env::temp_dir();
+    let searchable = preferred
+        .ancestors()
+        .all(|dir| std::fs::metadata(dir).is_ok_and(|m| m.permissions().mode() & 0o001 != 0));
+    if searchable {
+        preferred
+    } else {
+        PathBuf::from("/tmp")
     }
 }
