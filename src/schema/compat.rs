@@ -185,13 +185,8 @@ pub fn check_pair(
     findings
 }
 
-/// Whether data written with `writer` can be read with `reader` (messages call the reader
-/// "new" and the writer "old", as for BACKWARD).
-pub fn reader_reads_writer(reader: &ParsedSchema, writer: &ParsedSchema) -> Vec<Finding> {
-    labelled(reader, writer, "new", "old", Policy::Strict)
-}
-
-/// As [`reader_reads_writer`], naming each side in messages as given.
+/// Whether data written with `writer` can be read with `reader`, naming each side in
+/// messages as given ("new"/"old").
 fn labelled(
     reader: &ParsedSchema,
     writer: &ParsedSchema,

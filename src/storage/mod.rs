@@ -137,8 +137,6 @@ delegate! {
     fn mode(&self, scope: &str) -> Option<String>;
     fn put_mode(&self, scope: &str, mode: &str, actor: &str) -> ();
     fn delete_mode(&self, scope: &str, actor: &str) -> ();
-    /// Scopes with a mode set.
-    fn mode_scopes(&self) -> Vec<String>;
     /// The highest schema id ever allocated.
     fn max_schema_id(&self) -> i64;
     /// Whether the database answers (readiness).

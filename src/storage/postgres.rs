@@ -454,13 +454,6 @@ impl PostgresStore {
         self.delete_setting("modes", scope, actor).await
     }
 
-    /// Scopes with a mode set, for `DELETE /mode/{s}?recursive`-style walks.
-    pub async fn mode_scopes(&self) -> Result<Vec<String>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT scope FROM modes")
-            .fetch_all(&self.pool)
-            .await?)
-    }
-
     async fn setting(
         &self,
         table: &str,
