@@ -42,6 +42,10 @@ impl Store {
     }
 }
 
+/// The audit action of a permanent delete: the one change after which a schema id may stop
+/// resolving (see [`Change::RemovedPermanently`]).
+pub const ACTION_DELETED_PERMANENTLY: &str = "versions.deleted_permanently";
+
 /// A change committed by some node, as the database announces it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Change {
@@ -57,7 +61,7 @@ impl Change {
     /// Classifies an audit action (the NOTIFY payload).
     pub fn from_action(action: &str) -> Self {
         match action {
-            "versions.deleted_permanently" => Self::RemovedPermanently,
+            ACTION_DELETED_PERMANENTLY => Self::RemovedPermanently,
             "" => Self::Unknown,
             _ => Self::Written,
         }

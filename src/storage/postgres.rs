@@ -406,7 +406,7 @@ impl PostgresStore {
         let entry = AuditEntry {
             actor,
             action: if permanent {
-                "versions.deleted_permanently"
+                super::ACTION_DELETED_PERMANENTLY
             } else {
                 "versions.deleted"
             },

@@ -353,7 +353,7 @@ impl SqliteStore {
         let entry = AuditEntry {
             actor,
             action: if permanent {
-                "versions.deleted_permanently"
+                super::ACTION_DELETED_PERMANENTLY
             } else {
                 "versions.deleted"
             },
