@@ -7,7 +7,11 @@ use tracing_subscriber::EnvFilter;
 
 /// Herald: a Confluent-compatible schema registry and event portal.
 #[derive(Debug, Parser)]
-#[command(version, about)]
+#[command(
+    version,
+    about,
+    after_help = "Logging: set HERALD_LOG (e.g. HERALD_LOG=debug, or HERALD_LOG=herald=debug,info)."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
