@@ -17,7 +17,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::error::ApiError;
-use super::extract::WireJson;
+use super::extract::{Params, WireJson};
 use crate::model::{Subject, VersionSpec};
 use crate::registry::{RegistryError, SchemaTarget, Verdict};
 
@@ -92,6 +92,7 @@ pub fn router(registry: Arc<Registry>) -> axum::Router {
     params(
         ("subject" = String, Path, description = "Subject name"),
         ("version" = String, Path, description = "Version number, or `latest`"),
+        ("message" = Option<String>, Query, description = "Protobuf only: the full name of the message to check against (default: the first message)"),
     ),
     request_body(content = Object, description = "The payload: Avro JSON encoding, Protobuf JSON mapping or a JSON Schema instance", content_type = "application/json"),
     responses(
@@ -103,13 +104,15 @@ pub fn router(registry: Arc<Registry>) -> axum::Router {
 pub async fn validate_against_version(
     State(registry): State<Arc<Registry>>,
     Path((subject, version)): Path<(String, String)>,
+    params: Params,
     WireJson(payload): WireJson<Value>,
 ) -> Result<Json<VerdictBody>, ApiError> {
     let spec = VersionSpec::parse(&version).map_err(RegistryError::from)?;
     let target = SchemaTarget::Version(Subject::new(subject), spec);
-    Ok(Json(
-        registry.validate_json(&target, &payload).await?.into(),
-    ))
+    let verdict = registry
+        .validate_json(&target, &payload, params.get("message"))
+        .await?;
+    Ok(Json(verdict.into()))
 }
 
 /// Validate a JSON payload against a schema id.
@@ -117,7 +120,10 @@ pub async fn validate_against_version(
     post,
     path = "/validate/schemas/ids/{id}",
     tag = "validation",
-    params(("id" = i64, Path, description = "Global schema id")),
+    params(
+        ("id" = i64, Path, description = "Global schema id"),
+        ("message" = Option<String>, Query, description = "Protobuf only: the full name of the message to check against (default: the first message)"),
+    ),
     request_body(content = Object, description = "The payload as JSON", content_type = "application/json"),
     responses(
         (status = 200, description = "The verdict, with every problem", body = VerdictBody),
@@ -127,15 +133,14 @@ pub async fn validate_against_version(
 pub async fn validate_against_id(
     State(registry): State<Arc<Registry>>,
     Path(id): Path<String>,
+    params: Params,
     WireJson(payload): WireJson<Value>,
 ) -> Result<Json<VerdictBody>, ApiError> {
     let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
-    Ok(Json(
-        registry
-            .validate_json(&SchemaTarget::Id(id), &payload)
-            .await?
-            .into(),
-    ))
+    let verdict = registry
+        .validate_json(&SchemaTarget::Id(id), &payload, params.get("message"))
+        .await?;
+    Ok(Json(verdict.into()))
 }
 
 /// Decode Confluent wire-format bytes against the schema id they carry.

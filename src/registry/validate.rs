@@ -41,11 +41,13 @@ impl Verdict {
 }
 
 impl Registry {
-    /// Checks a JSON payload against a subject version or a schema id.
+    /// Checks a JSON payload against a subject version or a schema id (for Protobuf,
+    /// against `message`, else the first message).
     pub async fn validate_json(
         &self,
         target: &SchemaTarget,
         payload: &Value,
+        message: Option<&str>,
     ) -> Result<Verdict, RegistryError> {
         let stored = match target {
             SchemaTarget::Version(subject, spec) => {
@@ -54,7 +56,11 @@ impl Registry {
             SchemaTarget::Id(id) => self.schema_by_id(*id).await?,
         };
         let parsed = self.parsed(&stored).await?;
-        Ok(Verdict::of(stored.id, parsed.validate_json(payload), None))
+        Ok(Verdict::of(
+            stored.id,
+            parsed.validate_json(payload, message),
+            None,
+        ))
     }
 
     /// Decodes Confluent wire-format bytes against the schema whose id they carry.

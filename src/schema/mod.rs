@@ -135,11 +135,16 @@ impl ParsedSchema {
     }
 
     /// Checks a JSON payload: Avro's JSON encoding, Protobuf's canonical JSON mapping (of
-    /// the first message) or a JSON Schema instance. Every problem is reported.
-    pub fn validate_json(&self, instance: &serde_json::Value) -> Vec<validation::ValidationError> {
+    /// `message`, a full message name, or else the first message) or a JSON Schema
+    /// instance. Every problem is reported. `message` matters for Protobuf only.
+    pub fn validate_json(
+        &self,
+        instance: &serde_json::Value,
+        message: Option<&str>,
+    ) -> Vec<validation::ValidationError> {
         match self {
             Self::Avro(s) => s.validate_json(instance),
-            Self::Protobuf(s) => protobuf_payload::validate_json(s, instance),
+            Self::Protobuf(s) => protobuf_payload::validate_json(s, instance, message),
             Self::Json(s) => s.validate(instance),
         }
     }

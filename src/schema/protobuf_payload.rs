@@ -9,10 +9,25 @@ use super::validation::{ValidationError, child_path};
 
 const MAX_DEPTH: usize = 100;
 
-/// Validates `instance` against the schema's first message.
-pub fn validate_json(schema: &ProtobufSchema, instance: &Value) -> Vec<ValidationError> {
-    let Some(message) = schema.message_by_indexes(&[0]) else {
-        return vec![ValidationError::new("", "the schema defines no message")];
+/// Validates `instance` against the named message (full name), or the schema's first
+/// message when none is named.
+pub fn validate_json(
+    schema: &ProtobufSchema,
+    instance: &Value,
+    message_name: Option<&str>,
+) -> Vec<ValidationError> {
+    let message = match message_name {
+        Some(name) => schema
+            .pool()
+            .get_message_by_name(name.trim_start_matches('.')),
+        None => schema.message_by_indexes(&[0]),
+    };
+    let Some(message) = message else {
+        let problem = match message_name {
+            Some(name) => format!("the schema has no message named {name}"),
+            None => "the schema defines no message".to_string(),
+        };
+        return vec![ValidationError::new("", problem)];
     };
     let mut errors = Vec::new();
     check_message(&message, instance, "", 0, &mut errors);
@@ -129,6 +144,7 @@ mod tests {
         let errors = validate_json(
             &schema(),
             &json!({"id": 5, "quantity": 2, "line": {"sku": "a", "nope": 1}, "lines": [{"units": "x"}], "extra": true}),
+            None,
         );
         let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
         assert_eq!(
@@ -137,9 +153,21 @@ mod tests {
             "{errors:#?}"
         );
         assert_eq!(
-            validate_json(&schema(), &json!({"id": "o-1", "line": {"sku": "a"}})),
+            validate_json(&schema(), &json!({"id": "o-1", "line": {"sku": "a"}}), None),
             vec![]
         );
+    }
+
+    #[test]
+    fn another_message_can_be_named() {
+        let line = json!({"sku": "a", "units": "3"});
+        assert_eq!(validate_json(&schema(), &line, Some("shop.Line")), vec![]);
+        assert_eq!(
+            validate_json(&schema(), &line, None).len(),
+            2,
+            "as an Order it has two unknown fields"
+        );
+        assert_eq!(validate_json(&schema(), &line, Some("shop.Nope")).len(), 1);
     }
 
     #[test]

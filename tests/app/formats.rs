@@ -196,6 +196,22 @@ async fn payloads_validate_in_every_format() {
         .collect();
     assert_eq!(paths, ["/id", "/total/cents"], "{verdict}");
 
+    // Another message of the schema (here one from the imported file) can be named.
+    let (_, verdict) = app
+        .post(
+            &format!("/validate/schemas/ids/{order_id}?message=shop.common.Money"),
+            json!({"currency": "EUR", "units": "5"}),
+        )
+        .await;
+    assert_eq!(verdict["valid"], true, "{verdict}");
+    let (_, verdict) = app
+        .post(
+            &format!("/validate/schemas/ids/{order_id}?message=shop.Nope"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(verdict["valid"], false, "{verdict}");
+
     let schema = json!({"type": "object", "properties": {"n": {"type": "integer", "minimum": 0}, "s": {"type": "string"}}, "required": ["n"]});
     let (_, registered) = register_typed(
         &app,
