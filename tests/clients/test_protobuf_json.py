@@ -11,41 +11,18 @@ classes with `message_factory.GetMessageClass`.
 
 import base64
 import json
-import struct
 
 import pytest
 import requests
 from confluent_kafka.schema_registry import Schema, SchemaReference
-from confluent_kafka.schema_registry.error import SchemaRegistryError
 from confluent_kafka.schema_registry.json_schema import JSONDeserializer, JSONSerializer
 from confluent_kafka.schema_registry.protobuf import ProtobufDeserializer, ProtobufSerializer
-from confluent_kafka.serialization import MessageField, SerializationContext, SerializationError
+from confluent_kafka.serialization import SerializationError
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+from sr_helpers import expect_sr_error, framed_id, value_ctx
 
 # ---------------------------------------------------------------------------------------------
-# helpers (same conventions as test_confluent_kafka.py)
-
-
-def value_ctx(topic):
-    return SerializationContext(topic, MessageField.VALUE)
-
-
-def framed_id(data):
-    assert isinstance(data, bytes) and len(data) > 5, data
-    assert data[0] == 0, f"magic byte must be 0, got {data[0]}"
-    return struct.unpack(">I", data[1:5])[0]
-
-
-def expect_sr_error(fn, http_status, error_codes):
-    """Run fn, expect a SchemaRegistryError with the given HTTP status and one of error_codes."""
-    if isinstance(error_codes, int):
-        error_codes = (error_codes,)
-    with pytest.raises(SchemaRegistryError) as info:
-        fn()
-    err = info.value
-    assert err.http_status_code == http_status, f"status {err.http_status_code} ({err})"
-    assert err.error_code in error_codes, f"error_code {err.error_code} ({err})"
-    return err
+# helpers (shared ones are in sr_helpers.py)
 
 
 def expect_incompatible(fn):
