@@ -109,6 +109,12 @@ fn decode(bytes: &[u8], charset: Option<&str>) -> Result<String, ApiError> {
     }
 }
 
+/// A schema id from a path; anything but an integer is an unknown route (404), as in
+/// Confluent.
+pub fn schema_id(raw: &str) -> Result<i64, ApiError> {
+    raw.parse().map_err(|_| ApiError::not_found())
+}
+
 /// The query string as name/value pairs.
 #[derive(Debug, Clone, Default)]
 pub struct Params(Vec<(String, String)>);

@@ -17,7 +17,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::error::ApiError;
-use super::extract::{Params, WireJson};
+use super::extract::{Params, WireJson, schema_id};
 use crate::model::{Subject, VersionSpec};
 use crate::registry::{RegistryError, SchemaTarget, Verdict};
 
@@ -136,7 +136,7 @@ pub async fn validate_against_id(
     params: Params,
     WireJson(payload): WireJson<Value>,
 ) -> Result<Json<VerdictBody>, ApiError> {
-    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
+    let id = schema_id(&id)?;
     let verdict = registry
         .validate_json(&SchemaTarget::Id(id), &payload, params.get("message"))
         .await?;

@@ -12,28 +12,11 @@ async fn assert_nothing_written(app: &TestApp) {
     );
 }
 
-async fn post_raw(
-    app: &TestApp,
-    path: &str,
-    body: impl Into<reqwest::Body>,
-) -> (u16, serde_json::Value) {
-    let response = app
-        .client
-        .post(app.url(path))
-        .header("Content-Type", V1)
-        .body(body)
-        .send()
-        .await
-        .expect("sent");
-    let status = response.status().as_u16();
-    (status, response.json().await.expect("json error body"))
-}
-
 #[tokio::test]
 async fn malformed_json_is_400() {
     let app = TestApp::spawn().await;
     for body in ["{", "not json", "{\"schema\": }", ""] {
-        let result = post_raw(&app, "/subjects/s/versions", body).await;
+        let result = app.post_raw("/subjects/s/versions", V1, body).await;
         assert_error(&result, 400, 400);
     }
     assert_nothing_written(&app).await;
@@ -109,7 +92,7 @@ async fn ten_thousand_levels_of_nesting_are_refused_cleanly() {
         "[".repeat(10_000),
         "]".repeat(10_000)
     );
-    let (status, body) = post_raw(&app, "/subjects/s/versions", deep_body).await;
+    let (status, body) = app.post_raw("/subjects/s/versions", V1, deep_body).await;
     assert!(status == 400 || status == 422, "{status}: {body}");
     // Nested inside the schema text.
     let deep_schema = format!(

@@ -240,15 +240,9 @@ async fn payloads_validate_in_every_format() {
             .to_be_bytes(),
     );
     bytes.extend(br#"{"n": 4}"#);
-    let response = app
-        .client
-        .post(app.url("/validate/wire"))
-        .header("Content-Type", "application/octet-stream")
-        .body(bytes)
-        .send()
-        .await
-        .expect("sent");
-    let verdict: Value = response.json().await.expect("json");
+    let (_, verdict) = app
+        .post_raw("/validate/wire", "application/octet-stream", bytes)
+        .await;
     assert_eq!(verdict["valid"], true, "{verdict}");
     assert_eq!(verdict["decoded"], json!({"n": 4}));
 
@@ -257,15 +251,9 @@ async fn payloads_validate_in_every_format() {
     let mut bytes = vec![0u8];
     bytes.extend(u32::try_from(order_id).expect("id").to_be_bytes());
     bytes.extend([0x00, 0x0a, 0x02, b'o', b'1']);
-    let response = app
-        .client
-        .post(app.url("/validate/wire"))
-        .header("Content-Type", "application/octet-stream")
-        .body(bytes)
-        .send()
-        .await
-        .expect("sent");
-    let verdict: Value = response.json().await.expect("json");
+    let (_, verdict) = app
+        .post_raw("/validate/wire", "application/octet-stream", bytes)
+        .await;
     assert_eq!(verdict["valid"], true, "{verdict}");
     assert_eq!(verdict["decoded"], json!({"id": "o1"}));
 }

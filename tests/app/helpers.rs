@@ -55,6 +55,25 @@ impl TestApp {
         request.send().await.expect("request sent")
     }
 
+    /// POSTs a raw body with the given media type; returns the status and the JSON body.
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> (u16, Value) {
+        let response = self
+            .client
+            .post(self.url(path))
+            .header("Content-Type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request sent");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("JSON body"))
+    }
+
     /// Sends a request and returns the status and the JSON body.
     pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
         let response = self.request(method, path, body.as_ref()).await;

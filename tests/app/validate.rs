@@ -67,16 +67,8 @@ async fn unknown_targets_are_confluent_errors() {
 }
 
 async fn post_bytes(app: &TestApp, bytes: Vec<u8>) -> (u16, Value) {
-    let response = app
-        .client
-        .post(app.url("/validate/wire"))
-        .header("Content-Type", "application/octet-stream")
-        .body(bytes)
-        .send()
+    app.post_raw("/validate/wire", "application/octet-stream", bytes)
         .await
-        .expect("sent");
-    let status = response.status().as_u16();
-    (status, response.json().await.expect("json"))
 }
 
 #[tokio::test]

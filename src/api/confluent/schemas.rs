@@ -8,17 +8,12 @@ use super::ConfluentState;
 use super::respond::{self, paginate};
 use super::wire::{SchemaContent, SchemaObject, SchemaString, SubjectVersionBody};
 use crate::api::error::ApiError;
-use crate::api::extract::Params;
+use crate::api::extract::{Params, schema_id};
 use crate::registry::SchemaListing;
 use crate::storage::SubjectVersion;
 
 /// `/schemas` pages hold at most this many schemas (Confluent's default and maximum).
 const SCHEMA_PAGE: usize = 1000;
-
-/// A path id; anything but an integer is an unknown route (404), as in Confluent.
-fn parse_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse().map_err(|_| ApiError::not_found())
-}
 
 pub async fn get_types() -> Result<Response, ApiError> {
     respond::json(&["JSON", "PROTOBUF", "AVRO"])
@@ -90,7 +85,7 @@ pub async fn get_raw_by_id(
     State(state): State<ConfluentState>,
     Path(raw_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let schema = state.registry.schema_by_id(parse_id(&raw_id)?).await?;
+    let schema = state.registry.schema_by_id(schema_id(&raw_id)?).await?;
     Ok(respond::body(bytes::Bytes::from(schema.canonical_text)))
 }
 
@@ -100,7 +95,7 @@ async fn versions_of(
     raw_id: &str,
     params: &Params,
 ) -> Result<Vec<SubjectVersion>, ApiError> {
-    let id = parse_id(raw_id)?;
+    let id = schema_id(raw_id)?;
     Ok(state
         .registry
         .versions_of_schema(id, params.get("subject"), params.flag("deleted"))
