@@ -6,6 +6,9 @@
 pub mod api;
 /// Wiring: settings to store to registry to router; the server loop.
 pub mod app;
+/// The event catalog: domains, teams, applications, topics, events and their edges;
+/// catalog as code (YAML) and AsyncAPI.
+pub mod catalog;
 /// Settings of `herald serve` (flags and `HERALD_*` variables).
 pub mod config;
 /// Typed domain values shared by every layer (subjects, versions, modes, config).

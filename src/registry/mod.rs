@@ -120,6 +120,12 @@ impl Registry {
         self.id_generation.load(Ordering::Acquire)
     }
 
+    /// Something else this node keeps in the same database changed (the catalog): caches
+    /// keyed on the generation refill.
+    pub fn note_local_change(&self) {
+        self.changed();
+    }
+
     fn changed(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
     }

@@ -1,6 +1,7 @@
 //! Storage: the only place with SQL. Plain data in, plain data out; no Confluent rules
 //! here beyond what the database must enforce (unique ids, contiguous versions).
 
+pub mod catalog;
 pub mod postgres;
 pub mod sqlite;
 
@@ -145,6 +146,11 @@ delegate! {
     fn max_schema_id(&self) -> i64;
     /// Whether the database answers (readiness).
     fn ping(&self) -> ();
+    /// Every catalog entity with the catalog revision the read saw.
+    fn catalog(&self) -> catalog::CatalogRows;
+    /// Applies a batch of catalog changes in one transaction, refused with
+    /// [`StoreError::Conflict`] unless the catalog is still at `expected_revision`.
+    fn write_catalog(&self, expected_revision: i64, writes: &[catalog::CatalogWrite], actor: &str) -> i64;
 }
 
 /// One distinct schema, as stored under its global id.

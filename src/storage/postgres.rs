@@ -18,6 +18,8 @@
 //! use the two-key form, whose key space does not overlap the single-key one sqlx's migrator
 //! locks with.
 
+mod catalog;
+
 use std::str::FromStr;
 use std::time::Duration;
 

@@ -1,0 +1,323 @@
+//! The event catalog: domains, teams, applications, topics, events and the edges between
+//! them, as use cases over the store and the registry.
+//!
+//! Every write takes the catalog as it is, applies a change to a copy, checks the rules
+//! on the result, and writes the difference in one transaction that names the revision it
+//! started from. If another writer (this node or another) got there first, it starts
+//! again from the new state; so rules hold across nodes and no write is lost.
+
+pub mod file;
+pub mod model;
+pub mod rules;
+pub mod snapshot;
+
+mod apply;
+
+use std::collections::{BTreeSet, HashSet};
+use std::sync::{Arc, Mutex};
+
+pub use apply::{ApplyReport, PlannedChange};
+use model::{Entity, EntityKind, EntityName};
+use rules::Problem;
+pub use snapshot::Snapshot;
+
+use crate::registry::{Registry, RegistryError};
+use crate::storage::StoreError;
+use crate::storage::catalog::CatalogWrite;
+
+/// How many times a write starts again after losing a race.
+const WRITE_ATTEMPTS: usize = 8;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("{kind} {name} not found")]
+    NotFound { kind: EntityKind, name: String },
+    #[error("{kind} {name} already exists")]
+    AlreadyExists { kind: EntityKind, name: String },
+    /// The change would break the catalog's rules.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<Problem>),
+    /// A body or file that does not read as the model.
+    #[error(transparent)]
+    File(#[from] file::FileError),
+    #[error("{0}")]
+    BadRequest(String),
+    /// Other writers kept winning.
+    #[error("the catalog kept changing while this write was tried; try again")]
+    Busy,
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub struct Catalog {
+    registry: Arc<Registry>,
+    /// The last snapshot read, with the registry generation it was read at.
+    cached: Mutex<Option<(u64, Arc<Snapshot>)>>,
+}
+
+impl Catalog {
+    pub fn new(registry: Arc<Registry>) -> Self {
+        Self {
+            registry,
+            cached: Mutex::new(None),
+        }
+    }
+
+    pub fn registry(&self) -> &Arc<Registry> {
+        &self.registry
+    }
+
+    /// The catalog as of now. Cached until anything changes (on any node).
+    pub async fn snapshot(&self) -> Result<Arc<Snapshot>, CatalogError> {
+        // Read the generation first: a change during the load makes the entry stale,
+        // never wrongly fresh.
+        let generation = self.registry.generation();
+        if let Some((at, snapshot)) = self.cache().as_ref()
+            && *at == generation
+        {
+            return Ok(snapshot.clone());
+        }
+        let snapshot = Arc::new(self.load().await?);
+        *self.cache() = Some((generation, snapshot.clone()));
+        Ok(snapshot)
+    }
+
+    async fn load(&self) -> Result<Snapshot, CatalogError> {
+        let rows = self.registry.store().catalog().await?;
+        Ok(Snapshot::from_rows(rows)?)
+    }
+
+    fn cache(&self) -> std::sync::MutexGuard<'_, Option<(u64, Arc<Snapshot>)>> {
+        // A poisoned cache only means a panic elsewhere; the value is still a valid cache.
+        self.cached.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub async fn get(&self, kind: EntityKind, name: &EntityName) -> Result<Entity, CatalogError> {
+        self.snapshot()
+            .await?
+            .get(kind, name)
+            .ok_or_else(|| CatalogError::NotFound {
+                kind,
+                name: name.to_string(),
+            })
+    }
+
+    /// Adds a new entity; refused if one of that kind and name exists.
+    pub async fn create(&self, entity: Entity, actor: &str) -> Result<Entity, CatalogError> {
+        self.change(actor, |catalog| {
+            if catalog.contains(entity.kind(), entity.name()) {
+                return Err(CatalogError::AlreadyExists {
+                    kind: entity.kind(),
+                    name: entity.name().to_string(),
+                });
+            }
+            catalog.insert(entity.clone());
+            Ok(())
+        })
+        .await?;
+        Ok(entity)
+    }
+
+    /// Creates or replaces an entity; whether it was created.
+    pub async fn put(&self, entity: Entity, actor: &str) -> Result<bool, CatalogError> {
+        let mut created = false;
+        self.change(actor, |catalog| {
+            created = !catalog.contains(entity.kind(), entity.name());
+            catalog.insert(entity.clone());
+            Ok(())
+        })
+        .await?;
+        Ok(created)
+    }
+
+    /// Deletes an entity; refused while others still refer to it.
+    pub async fn delete(
+        &self,
+        kind: EntityKind,
+        name: &EntityName,
+        actor: &str,
+    ) -> Result<(), CatalogError> {
+        self.change(actor, |catalog| {
+            if catalog.remove(kind, name) {
+                Ok(())
+            } else {
+                Err(CatalogError::NotFound {
+                    kind,
+                    name: name.to_string(),
+                })
+            }
+        })
+        .await
+        .map(|_| ())
+    }
+
+    /// Runs `edit` on a copy of the current catalog, checks the rules on the result and
+    /// writes the difference; starts again if another writer got there first. Returns the
+    /// writes made (empty when nothing changed).
+    async fn change(
+        &self,
+        actor: &str,
+        mut edit: impl FnMut(&mut Snapshot) -> Result<(), CatalogError>,
+    ) -> Result<Vec<CatalogWrite>, CatalogError> {
+        for _ in 0..WRITE_ATTEMPTS {
+            let current = self.snapshot().await?;
+            let mut desired = (*current).clone();
+            edit(&mut desired)?;
+            let problems = self.problems(&desired, &HashSet::new()).await?;
+            if !problems.is_empty() {
+                return Err(CatalogError::Invalid(problems));
+            }
+            let writes = differences(&current, &desired);
+            if writes.is_empty() {
+                return Ok(writes);
+            }
+            match self.write(current.revision, &writes, actor).await {
+                Err(CatalogError::Store(StoreError::Conflict)) => continue,
+                other => return other.map(|()| writes),
+            }
+        }
+        Err(CatalogError::Busy)
+    }
+
+    async fn write(
+        &self,
+        revision: i64,
+        writes: &[CatalogWrite],
+        actor: &str,
+    ) -> Result<(), CatalogError> {
+        let result = self
+            .registry
+            .store()
+            .write_catalog(revision, writes, actor)
+            .await;
+        // Conflict or not, what this node holds may be stale now.
+        self.registry.note_local_change();
+        result.map(|_| ()).map_err(CatalogError::from)
+    }
+
+    /// The rules `catalog` breaks; `coming` are subjects about to be registered.
+    async fn problems(
+        &self,
+        catalog: &Snapshot,
+        coming: &HashSet<String>,
+    ) -> Result<Vec<Problem>, CatalogError> {
+        let named: BTreeSet<&String> = catalog
+            .events
+            .values()
+            .filter_map(|event| event.subject.as_ref())
+            .collect();
+        let mut existing = HashSet::new();
+        for subject in named {
+            let versions = self.registry.store().subject_versions(subject).await?;
+            if coming.contains(subject) || versions.iter().any(|v| !v.deleted) {
+                existing.insert(subject.clone());
+            }
+        }
+        Ok(rules::check(catalog, &|subject| existing.contains(subject)))
+    }
+}
+
+/// The writes that turn `current` into `desired`.
+fn differences(current: &Snapshot, desired: &Snapshot) -> Vec<CatalogWrite> {
+    let mut writes = Vec::new();
+    for kind in EntityKind::ALL {
+        let before = current.list(kind);
+        let after = desired.list(kind);
+        for entity in &after {
+            let action = match current.get(kind, entity.name()) {
+                Some(old) if old == *entity => continue,
+                Some(_) => "updated",
+                None => "created",
+            };
+            writes.push(CatalogWrite::Put {
+                kind: kind.as_str().to_owned(),
+                name: entity.name().to_string(),
+                document: entity.to_json(),
+                action: format!("catalog.{kind}.{action}"),
+            });
+        }
+        for entity in &before {
+            if !desired.contains(kind, entity.name()) {
+                writes.push(CatalogWrite::Delete {
+                    kind: kind.as_str().to_owned(),
+                    name: entity.name().to_string(),
+                    action: format!("catalog.{kind}.deleted"),
+                });
+            }
+        }
+    }
+    writes
+}
+
+impl Catalog {
+    /// The catalog as a file (what `herald catalog export` prints). With `schemas`, every
+    /// live version of the subjects the catalog names is included inline.
+    pub async fn export(&self, schemas: bool) -> Result<file::CatalogFile, CatalogError> {
+        let snapshot = self.snapshot().await?;
+        let mut exported = file::CatalogFile {
+            prune: false,
+            domains: snapshot.domains.values().cloned().collect(),
+            teams: snapshot.teams.values().cloned().collect(),
+            applications: snapshot.applications.values().cloned().collect(),
+            topics: snapshot.topics.values().cloned().collect(),
+            events: snapshot.events.values().cloned().collect(),
+            schemas: Vec::new(),
+        };
+        if schemas {
+            exported.schemas = self.export_schemas(&snapshot).await?;
+        }
+        Ok(exported)
+    }
+
+    async fn export_schemas(
+        &self,
+        snapshot: &Snapshot,
+    ) -> Result<Vec<file::SchemaEntry>, CatalogError> {
+        let mut subjects: BTreeSet<String> = BTreeSet::new();
+        for topic in snapshot.topics.values() {
+            subjects.extend(
+                snapshot
+                    .topic_subjects(topic)
+                    .into_iter()
+                    .map(|s| s.subject),
+            );
+        }
+        subjects.extend(snapshot.events.values().filter_map(|e| e.subject.clone()));
+        let mut entries = Vec::new();
+        for subject in subjects {
+            let rows = self.registry.store().subject_versions(&subject).await?;
+            let mut versions = Vec::new();
+            let mut schema_type = None;
+            for row in rows.iter().filter(|row| !row.deleted) {
+                let Some(stored) = self.registry.store().schema(row.schema_id).await? else {
+                    continue;
+                };
+                schema_type = Some(stored.schema_type);
+                versions.push(file::SchemaVersionEntry {
+                    file: None,
+                    schema: Some(stored.canonical_text),
+                    references: stored
+                        .references
+                        .into_iter()
+                        .map(|r| file::ReferenceEntry {
+                            name: r.name,
+                            subject: r.subject,
+                            version: r.version,
+                        })
+                        .collect(),
+                });
+            }
+            if let Some(schema_type) = schema_type {
+                entries.push(file::SchemaEntry {
+                    subject,
+                    schema_type: Some(schema_type.as_str().to_owned()),
+                    compatibility: None,
+                    versions,
+                });
+            }
+        }
+        Ok(entries)
+    }
+}

@@ -1,0 +1,139 @@
+//! The catalog tables on PostgreSQL.
+
+use sqlx::FromRow;
+
+use super::{PostgresStore, append_audit, lost_race, parse_json};
+use crate::storage::catalog::{CatalogRow, CatalogRows, CatalogWrite};
+use crate::storage::{AuditEntry, StoreError};
+
+#[derive(FromRow)]
+struct EntityRow {
+    kind: String,
+    name: String,
+    document: String,
+    updated_at: String,
+    updated_by: String,
+}
+
+impl PostgresStore {
+    /// Every catalog entity, by kind then name, with the catalog revision.
+    pub async fn catalog(&self) -> Result<CatalogRows, StoreError> {
+        // REPEATABLE READ: the revision and the rows come from one snapshot.
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await?;
+        let revision: i64 = sqlx::query_scalar("SELECT revision FROM catalog_state WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await?;
+        let rows: Vec<EntityRow> = sqlx::query_as(
+            "SELECT kind, name, document,
+                    to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')
+                      AS updated_at,
+                    updated_by
+             FROM catalog_entities ORDER BY kind, name",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let rows = rows
+            .into_iter()
+            .map(|row| {
+                Ok(CatalogRow {
+                    document: parse_json(&row.document)?,
+                    kind: row.kind,
+                    name: row.name,
+                    updated_at: row.updated_at,
+                    updated_by: row.updated_by,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(CatalogRows { revision, rows })
+    }
+
+    /// Applies `writes` as one transaction if the catalog is still at `expected_revision`
+    /// ([`StoreError::Conflict`] otherwise); returns the new revision. The revision row's
+    /// lock serialises catalog writers of all nodes.
+    pub async fn write_catalog(
+        &self,
+        expected_revision: i64,
+        writes: &[CatalogWrite],
+        actor: &str,
+    ) -> Result<i64, StoreError> {
+        match self
+            .try_write_catalog(expected_revision, writes, actor)
+            .await
+        {
+            Err(StoreError::Database(e)) if lost_race(&e) => Err(StoreError::Conflict),
+            other => other,
+        }
+    }
+
+    async fn try_write_catalog(
+        &self,
+        expected_revision: i64,
+        writes: &[CatalogWrite],
+        actor: &str,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let moved = sqlx::query(
+            "UPDATE catalog_state SET revision = revision + 1 WHERE id = 1 AND revision = $1",
+        )
+        .bind(expected_revision)
+        .execute(&mut *tx)
+        .await?;
+        if moved.rows_affected() == 0 {
+            return Err(StoreError::Conflict);
+        }
+        for write in writes {
+            match write {
+                CatalogWrite::Put {
+                    kind,
+                    name,
+                    document,
+                    ..
+                } => {
+                    sqlx::query(
+                        "INSERT INTO catalog_entities (kind, name, document, updated_by)
+                         VALUES ($1, $2, $3, $4)
+                         ON CONFLICT (kind, name) DO UPDATE SET document = excluded.document,
+                           updated_by = excluded.updated_by, updated_at = now()",
+                    )
+                    .bind(kind)
+                    .bind(name)
+                    .bind(
+                        serde_json::to_string(document)
+                            .map_err(|e| StoreError::Corrupt(format!("catalog document: {e}")))?,
+                    )
+                    .bind(actor)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                CatalogWrite::Delete { kind, name, .. } => {
+                    sqlx::query("DELETE FROM catalog_entities WHERE kind = $1 AND name = $2")
+                        .bind(kind)
+                        .bind(name)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+            let details = match write {
+                CatalogWrite::Put { document, .. } => document.clone(),
+                CatalogWrite::Delete { .. } => serde_json::json!({}),
+            };
+            let target = write.target();
+            append_audit(
+                &mut tx,
+                &AuditEntry {
+                    actor,
+                    action: write.action(),
+                    target: &target,
+                    details,
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(expected_revision + 1)
+    }
+}
