@@ -117,6 +117,23 @@ impl SourcedFile {
         Ok(sourced)
     }
 
+    /// A file built in memory (an AsyncAPI import): errors can name entities, not lines.
+    pub fn from_file(file: CatalogFile, source_name: &str) -> Result<Self, FileError> {
+        let sourced = Self {
+            file,
+            source_name: source_name.to_owned(),
+            text: String::new(),
+        };
+        let duplicates = sourced.duplicates();
+        if !duplicates.is_empty() {
+            return Err(FileError::Problems {
+                source_name: source_name.to_owned(),
+                problems: duplicates,
+            });
+        }
+        Ok(sourced)
+    }
+
     /// Reads a file from disk and inlines the schema files it names (relative to it).
     pub fn read(path: &Path) -> Result<Self, FileError> {
         let source_name = path.display().to_string();
