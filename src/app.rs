@@ -14,6 +14,8 @@ use tower_http::catch_panic::CatchPanicLayer;
 use crate::api::confluent::{self, ConfluentState, HotCache, HotPath};
 use crate::api::error::ApiError;
 use crate::api::{health, openapi, paths, validate};
+use crate::catalog::file::SourcedFile;
+use crate::catalog::{Catalog, CatalogError};
 use crate::registry::Registry;
 use crate::storage::{Store, StoreError};
 
@@ -21,6 +23,7 @@ use crate::storage::{Store, StoreError};
 #[derive(Clone)]
 pub struct App {
     pub registry: Arc<Registry>,
+    pub catalog: Arc<Catalog>,
     /// Ready response bodies of the hot read paths, shared by the routes and the fast lane.
     pub cache: Arc<HotCache>,
     pub max_body_bytes: usize,
@@ -42,10 +45,24 @@ impl App {
             None => false,
         });
         Ok(Self {
+            catalog: Arc::new(Catalog::new(registry.clone())),
             registry,
             cache: Arc::new(HotCache::default()),
             max_body_bytes,
         })
+    }
+
+    /// Loads the demo landscape (catalog file with its schemas) into an empty database;
+    /// a database holding anything is left alone. Whether it loaded.
+    pub async fn load_demo(&self, path: &std::path::Path) -> Result<bool, CatalogError> {
+        let empty = self.catalog.snapshot().await?.all().is_empty()
+            && self.registry.store().subjects().await?.is_empty();
+        if !empty {
+            return Ok(false);
+        }
+        let sourced = SourcedFile::read(path)?;
+        self.catalog.apply(&sourced, false, "demo").await?;
+        Ok(true)
     }
 
     fn confluent_state(&self) -> ConfluentState {
@@ -59,6 +76,7 @@ impl App {
     pub fn router(&self) -> Router {
         confluent::router(self.confluent_state())
             .merge(validate::router(self.registry.clone()))
+            .merge(crate::api::catalog::router(self.catalog.clone()))
             .merge(health::router(self.registry.clone()))
             .merge(openapi::router())
             .layer(DefaultBodyLimit::max(self.max_body_bytes))

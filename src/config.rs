@@ -26,6 +26,32 @@ pub struct ServeSettings {
     /// Largest request body accepted, in bytes; larger ones get a 413.
     #[arg(long, env = "HERALD_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
+
+    /// Load the demo landscape (schemas-examples/catalog.yaml) if the database is empty.
+    #[arg(long, env = "HERALD_DEMO")]
+    pub demo: bool,
+}
+
+/// The database flag shared by the commands that open it.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseSettings {
+    /// Where the data lives (as for `herald serve`).
+    #[arg(
+        long = "database",
+        env = "HERALD_DATABASE_URL",
+        default_value = "sqlite://herald.db"
+    )]
+    pub database_url: String,
+}
+
+/// The demo catalog file: beside the working directory (`cargo run` from the repository)
+/// or where the sources were built.
+pub fn demo_catalog_path() -> std::path::PathBuf {
+    let relative = std::path::Path::new("schemas-examples/catalog.yaml");
+    if relative.exists() {
+        return relative.to_path_buf();
+    }
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
 }
 
 impl ServeSettings {
@@ -51,6 +77,7 @@ mod tests {
             listen: "127.0.0.1:1".parse().expect("addr"),
             database_url: "postgres://herald:secret@db:5432/herald".into(),
             max_body_bytes: 1,
+            demo: false,
         };
         assert_eq!(
             settings.database_for_logs(),

@@ -1,8 +1,13 @@
 //! The `herald` command line. No logic here: parse, then call the library.
 
-use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
 use herald::app::{self, App};
-use herald::config::ServeSettings;
+use herald::catalog::CatalogError;
+use herald::catalog::file::SourcedFile;
+use herald::config::{DatabaseSettings, ServeSettings, demo_catalog_path};
 use tracing_subscriber::EnvFilter;
 
 /// Herald: a Confluent-compatible schema registry and event portal.
@@ -19,24 +24,125 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run the HTTP server (Confluent Schema Registry API on --listen).
+    /// Run the HTTP server (Confluent Schema Registry API, catalog API and portal on --listen).
     Serve(ServeSettings),
+    /// Catalog as code: apply a catalog file, or export the catalog as one.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum CatalogCommand {
+    /// Make the catalog (and its subjects) look like FILE: idempotent, all or nothing.
+    Apply(ApplyArgs),
+    /// Print the catalog as a catalog file (YAML).
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+struct ApplyArgs {
+    /// The catalog file (docs/catalog-format.md).
+    file: PathBuf,
+    /// Only check the file and print the plan; change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Who the audit log names.
+    #[arg(long, default_value = "cli")]
+    actor: String,
+    #[command(flatten)]
+    database: DatabaseSettings,
+}
+
+#[derive(Debug, Args)]
+struct ExportArgs {
+    /// Include every live version of the subjects the catalog names, inline.
+    #[arg(long)]
+    schemas: bool,
+    /// Write to this file instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    database: DatabaseSettings,
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> anyhow::Result<ExitCode> {
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_env("HERALD_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .init();
     match Cli::parse().command {
-        Command::Serve(settings) => serve(settings).await,
+        Command::Serve(settings) => serve(settings).await.map(|()| ExitCode::SUCCESS),
+        Command::Catalog(CatalogCommand::Apply(args)) => apply(args).await,
+        Command::Catalog(CatalogCommand::Export(args)) => {
+            export(args).await.map(|()| ExitCode::SUCCESS)
+        }
     }
+}
+
+/// Applies a catalog file, printing the plan; a refused file prints every problem (with
+/// file and line) and exits with status 1.
+async fn apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
+    let app = App::open(&args.database.database_url, usize::MAX).await?;
+    let outcome = match SourcedFile::read(&args.file) {
+        Ok(sourced) => app.catalog.apply(&sourced, args.dry_run, &args.actor).await,
+        Err(error) => Err(CatalogError::File(error)),
+    };
+    match outcome {
+        Ok(report) => {
+            let verb = if report.dry_run { "would make" } else { "made" };
+            println!(
+                "{}: {verb} {} change(s)",
+                args.file.display(),
+                report.changes.len()
+            );
+            for change in &report.changes {
+                println!("  {change}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(CatalogError::File(herald::catalog::file::FileError::Problems {
+            source_name,
+            problems,
+        })) => {
+            eprintln!("{source_name}: refused, nothing was changed:");
+            for problem in problems {
+                let line = problem.line.map(|l| format!(":{l}")).unwrap_or_default();
+                eprintln!(
+                    "  {source_name}{line}: {} {}: {}",
+                    problem.kind, problem.name, problem.message
+                );
+            }
+            Ok(ExitCode::FAILURE)
+        }
+        Err(error) => {
+            eprintln!("{}: refused: {error}", args.file.display());
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+async fn export(args: ExportArgs) -> anyhow::Result<()> {
+    let app = App::open(&args.database.database_url, usize::MAX).await?;
+    let yaml = app.catalog.export(args.schemas).await?.to_yaml();
+    match args.output {
+        Some(path) => std::fs::write(path, yaml)?,
+        None => print!("{yaml}"),
+    }
+    Ok(())
 }
 
 async fn serve(settings: ServeSettings) -> anyhow::Result<()> {
     let app = App::open(&settings.database_url, settings.max_body_bytes).await?;
+    if settings.demo {
+        let path = demo_catalog_path();
+        if app.load_demo(&path).await? {
+            tracing::info!(catalog = %path.display(), "loaded the demo landscape");
+        } else {
+            tracing::info!("the database is not empty: the demo landscape was not loaded");
+        }
+    }
     let listener = tokio::net::TcpListener::bind(settings.listen).await?;
     tracing::info!(
         listen = %listener.local_addr()?,

@@ -1,5 +1,6 @@
 //! HTTP: the Confluent wire API, Herald's validation API and its OpenAPI document.
 
+pub mod catalog;
 pub mod confluent;
 pub mod error;
 pub mod extract;

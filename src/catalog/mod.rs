@@ -6,9 +6,12 @@
 //! started from. If another writer (this node or another) got there first, it starts
 //! again from the new state; so rules hold across nodes and no write is lost.
 
+pub mod fields;
 pub mod file;
 pub mod model;
+pub mod relations;
 pub mod rules;
+pub mod search;
 pub mod snapshot;
 
 mod apply;
@@ -55,6 +58,8 @@ pub struct Catalog {
     registry: Arc<Registry>,
     /// The last snapshot read, with the registry generation it was read at.
     cached: Mutex<Option<(u64, Arc<Snapshot>)>>,
+    /// Schema fields by id, and the field index.
+    fields: fields::FieldCache,
 }
 
 impl Catalog {
@@ -62,6 +67,7 @@ impl Catalog {
         Self {
             registry,
             cached: Mutex::new(None),
+            fields: fields::FieldCache::default(),
         }
     }
 

@@ -300,6 +300,25 @@ impl<'de> Deserialize<'de> for VersionRange {
     }
 }
 
+/// `latest`, `N`, `N-M` or `>=N`; a plain number may be written unquoted.
+fn version_range_schema() -> utoipa::openapi::Schema {
+    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, Type};
+    let one_of = OneOfBuilder::new()
+        .item(ObjectBuilder::new().schema_type(Type::String).pattern(Some(
+            "^(latest|[1-9][0-9]*|[1-9][0-9]*-[1-9][0-9]*|>=[1-9][0-9]*)$",
+        )))
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(1)),
+        )
+        .description(Some(
+            "The schema versions written or read: latest (default), N, N-M or >=N",
+        ))
+        .build();
+    Schema::OneOf(one_of)
+}
+
 /// A calendar date `YYYY-MM-DD` (a sunset).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, ToSchema)]
 #[schema(value_type = String, format = Date, example = "2027-06-30")]
@@ -407,7 +426,7 @@ pub struct EdgeTarget {
     pub event: Option<EntityName>,
     /// The schema versions written or read: `latest`, `N`, `N-M` or `>=N`.
     #[serde(default, skip_serializing_if = "VersionRange::is_latest")]
-    #[schema(value_type = String, example = ">=2")]
+    #[schema(schema_with = version_range_schema)]
     pub versions: VersionRange,
 }
 

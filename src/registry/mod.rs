@@ -176,6 +176,14 @@ impl Registry {
         Ok(())
     }
 
+    /// A stored schema, parsed (memoised by id): for views of its structure.
+    pub async fn parsed_schema(
+        &self,
+        stored: &StoredSchema,
+    ) -> Result<Arc<ParsedSchema>, RegistryError> {
+        self.parsed(stored).await
+    }
+
     /// Parses a stored schema (with its stored references), memoised by id.
     async fn parsed(&self, stored: &StoredSchema) -> Result<Arc<ParsedSchema>, RegistryError> {
         if let Some(hit) = self.parsed_memo().get(&stored.id) {

@@ -7,6 +7,7 @@
 
 pub mod avro;
 pub mod compat;
+pub mod fields;
 pub mod identity;
 pub mod json;
 pub mod protobuf;

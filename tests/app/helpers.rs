@@ -21,9 +21,25 @@ impl TestApp {
     }
 
     pub async fn spawn_with_limit(max_body_bytes: usize) -> Self {
+        Self::spawn_with(max_body_bytes, false).await
+    }
+
+    /// A Herald with the demo landscape (schemas-examples/) loaded.
+    pub async fn spawn_with_demo() -> Self {
+        Self::spawn_with(herald::config::DEFAULT_MAX_BODY_BYTES, true).await
+    }
+
+    async fn spawn_with(max_body_bytes: usize, demo: bool) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("herald.db").display());
         let app = App::open(&url, max_body_bytes).await.expect("open app");
+        if demo {
+            let path = herald::config::demo_catalog_path();
+            assert!(
+                app.load_demo(&path).await.expect("demo loads"),
+                "demo loaded"
+            );
+        }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");

@@ -3,6 +3,7 @@
 mod helpers;
 
 mod bad_input;
+mod catalog;
 mod compatibility;
 mod concurrency;
 mod config_mode;

@@ -15,7 +15,7 @@ pub mod compat;
 mod decode;
 mod defaults;
 mod json;
-mod model;
+pub(crate) mod model;
 mod normalize;
 mod parse;
 mod validate;
@@ -129,6 +129,17 @@ impl AvroSchema {
             .skip(self.dependency_table.types.len())
             .map(|t| t.name.full())
             .collect()
+    }
+
+    /// The parsed top-level schema node (for read-only walks such as
+    /// [`crate::schema::fields`]).
+    pub(crate) fn root(&self) -> &Schema {
+        &self.root
+    }
+
+    /// The named types of the dependencies, then of this schema.
+    pub(crate) fn type_table(&self) -> &TypeTable {
+        &self.table
     }
 
     /// Whether the top-level type is a record.

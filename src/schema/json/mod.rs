@@ -227,6 +227,11 @@ impl JsonSchema {
         &self.value
     }
 
+    /// The referenced schemas as parsed: `(reference name, document)`, dependencies first.
+    pub(crate) fn dependency_documents(&self) -> &[(String, Value)] {
+        &self.dependencies
+    }
+
     /// Compact JSON with the key order kept (Confluent's canonical form).
     pub fn canonical_text(&self) -> String {
         self.value.to_string()

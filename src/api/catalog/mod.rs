@@ -1,0 +1,112 @@
+//! The catalog REST API under `/catalog` and the search at `/search` (JSON; YAML where a
+//! document is meant for people or files). Handlers only translate HTTP to the catalog's
+//! use cases; every rule lives in `crate::catalog`.
+
+mod code;
+mod discovery;
+mod entities;
+pub mod error;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Serialize;
+
+use crate::catalog::Catalog;
+use crate::catalog::model::{EntityKind, EntityName};
+use error::CatalogApiError;
+
+pub use code::{__path_apply, __path_catalog_schema, __path_export};
+pub use discovery::{__path_fields, __path_search, __path_subject_usage};
+pub use entities::{
+    __path_create, __path_delete, __path_get_one, __path_list, __path_put, __path_related,
+    EntityPage,
+};
+
+/// Who the audit log names when the request doesn't say (no authentication yet).
+const ANONYMOUS: &str = "anonymous";
+
+/// The header naming who makes a change, for the audit log.
+const ACTOR_HEADER: &str = "x-herald-actor";
+
+pub fn router(catalog: Arc<Catalog>) -> Router {
+    Router::new()
+        .route("/catalog/apply", post(code::apply))
+        .route("/catalog/export", get(code::export))
+        .route("/catalog/schema.json", get(code::catalog_schema))
+        .route("/catalog/fields", get(discovery::fields))
+        .route("/catalog/subjects/{subject}", get(discovery::subject_usage))
+        .route(
+            "/catalog/{kind}",
+            get(entities::list).post(entities::create),
+        )
+        .route(
+            "/catalog/{kind}/{name}",
+            get(entities::get_one)
+                .put(entities::put)
+                .delete(entities::delete),
+        )
+        .route("/catalog/{kind}/{name}/{relation}", get(entities::related))
+        .route("/search", get(discovery::search))
+        .with_state(catalog)
+}
+
+/// The audit log's "who": the `X-Herald-Actor` header, else anonymous.
+fn actor(headers: &HeaderMap) -> String {
+    headers
+        .get(ACTOR_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty() && v.len() <= 200)
+        .unwrap_or(ANONYMOUS)
+        .to_owned()
+}
+
+fn kind_of(segment: &str) -> Result<EntityKind, CatalogApiError> {
+    EntityKind::parse(segment)
+        .filter(|kind| kind.plural() == segment)
+        .ok_or_else(|| {
+            CatalogApiError::not_found(format!(
+                "no catalog collection {segment:?} (domains, teams, applications, topics, events)"
+            ))
+        })
+}
+
+fn name_of(kind: EntityKind, segment: &str) -> Result<EntityName, CatalogApiError> {
+    // An invalid name can't exist, so it is simply not found.
+    EntityName::parse(segment)
+        .map_err(|_| CatalogApiError::not_found(format!("{kind} {segment} not found")))
+}
+
+/// JSON, or YAML when asked for with `?format=yaml` or `Accept: application/yaml`.
+fn document<T: Serialize>(value: &T, yaml: bool) -> Response {
+    if yaml {
+        match serde_yaml_ng::to_string(value) {
+            Ok(text) => ([(header::CONTENT_TYPE, "application/yaml")], text).into_response(),
+            Err(error) => {
+                tracing::error!(%error, "YAML rendering failed");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }
+        }
+    } else {
+        axum::Json(value).into_response()
+    }
+}
+
+fn wants_yaml(format: Option<&str>, headers: &HeaderMap) -> bool {
+    match format {
+        Some(format) => format.eq_ignore_ascii_case("yaml"),
+        None => headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| {
+                let yaml = accept.find("yaml");
+                let json = accept.find("json");
+                matches!((yaml, json), (Some(y), Some(j)) if y < j)
+                    || (yaml.is_some() && json.is_none())
+            }),
+    }
+}

@@ -1,0 +1,204 @@
+//! The field index: every field of every subject's latest live version, with its
+//! field-level tags, and the applications that write or read it. Answers "which fields
+//! are tagged pii, and who reads them?" and feeds search.
+//!
+//! Fields of a schema id never change, so they are kept per id; only the list of latest
+//! versions is re-read when the registry moves on.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::snapshot::{Role, Snapshot};
+use super::{Catalog, CatalogError};
+use crate::schema::fields::FieldInfo;
+use crate::storage::SubjectVersion;
+
+/// One field of a subject's latest version.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct IndexedField {
+    pub subject: String,
+    pub version: i32,
+    pub schema_id: i64,
+    pub path: String,
+    #[serde(rename = "type")]
+    pub type_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
+    pub tags: Vec<String>,
+}
+
+/// A field with the applications that use its subject.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldUsage {
+    #[serde(flatten)]
+    pub field: IndexedField,
+    pub writers: Vec<String>,
+    pub readers: Vec<String>,
+}
+
+/// Parsed fields by schema id, and the index as of a registry generation.
+#[derive(Default)]
+pub(super) struct FieldCache {
+    by_schema: Mutex<HashMap<i64, Arc<Vec<FieldInfo>>>>,
+    index: Mutex<Option<(u64, Arc<Vec<IndexedField>>)>>,
+}
+
+/// Bound on the per-id memo; past it the memo starts afresh.
+const FIELD_MEMO_LIMIT: usize = 200_000;
+
+impl Catalog {
+    /// Every field of every subject's latest live version.
+    pub async fn field_index(&self) -> Result<Arc<Vec<IndexedField>>, CatalogError> {
+        let generation = self.registry.generation();
+        if let Some((at, index)) = lock(&self.fields.index).as_ref()
+            && *at == generation
+        {
+            return Ok(index.clone());
+        }
+        let latest = latest_live_versions(self.registry.store().all_versions("").await?);
+        let mut index = Vec::new();
+        for version in latest {
+            let fields = self.fields_of(version.schema_id).await?;
+            index.extend(fields.iter().map(|field| IndexedField {
+                subject: version.subject.clone(),
+                version: version.version,
+                schema_id: version.schema_id,
+                path: field.path.clone(),
+                type_name: field.type_name.clone(),
+                doc: field.doc.clone(),
+                tags: field.tags.clone(),
+            }));
+        }
+        let index = Arc::new(index);
+        *lock(&self.fields.index) = Some((generation, index.clone()));
+        Ok(index)
+    }
+
+    /// The fields of one schema id (memoised: content under an id never changes).
+    pub async fn fields_of(&self, schema_id: i64) -> Result<Arc<Vec<FieldInfo>>, CatalogError> {
+        if let Some(hit) = lock(&self.fields.by_schema).get(&schema_id) {
+            return Ok(hit.clone());
+        }
+        let Some(stored) = self.registry.store().schema(schema_id).await? else {
+            return Ok(Arc::default());
+        };
+        let parsed = self.registry.parsed_schema(&stored).await?;
+        let fields = Arc::new(parsed.fields());
+        let mut memo = lock(&self.fields.by_schema);
+        if memo.len() >= FIELD_MEMO_LIMIT {
+            memo.clear();
+        }
+        memo.insert(schema_id, fields.clone());
+        Ok(fields)
+    }
+
+    /// Every field that carries a tag, each with who writes and reads it.
+    pub async fn tagged_fields(&self) -> Result<Vec<FieldUsage>, CatalogError> {
+        let index = self.field_index().await?;
+        let snapshot = self.snapshot().await?;
+        Ok(index
+            .iter()
+            .filter(|field| !field.tags.is_empty())
+            .map(|field| usage(&snapshot, field.clone()))
+            .collect())
+    }
+
+    /// Fields carrying `tag` (case-insensitive), each with who writes and reads it.
+    pub async fn fields_tagged(&self, tag: &str) -> Result<Vec<FieldUsage>, CatalogError> {
+        let index = self.field_index().await?;
+        let snapshot = self.snapshot().await?;
+        Ok(index
+            .iter()
+            .filter(|field| field.tags.iter().any(|t| t.eq_ignore_ascii_case(tag)))
+            .map(|field| usage(&snapshot, field.clone()))
+            .collect())
+    }
+}
+
+/// A field with the applications that write and read its subject.
+pub fn usage(snapshot: &Snapshot, field: IndexedField) -> FieldUsage {
+    let edges = snapshot.subject_usage(&field.subject).edges;
+    let names = |role: Role| -> Vec<String> {
+        let mut names: Vec<String> = edges
+            .iter()
+            .filter(|edge| edge.role == role)
+            .map(|edge| edge.application.to_string())
+            .collect();
+        names.dedup();
+        names
+    };
+    FieldUsage {
+        writers: names(Role::Produces),
+        readers: names(Role::Consumes),
+        field,
+    }
+}
+
+/// The newest live version of each subject (input sorted by subject, then version).
+fn latest_live_versions(versions: Vec<SubjectVersion>) -> Vec<SubjectVersion> {
+    let mut latest: Vec<SubjectVersion> = Vec::new();
+    for version in versions.into_iter().filter(|v| !v.deleted) {
+        match latest.last_mut() {
+            Some(last) if last.subject == version.subject => *last = version,
+            _ => latest.push(version),
+        }
+    }
+    latest
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A poisoned cache only means a panic elsewhere; the value is still a valid cache.
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(subject: &str, version: i32, deleted: bool) -> SubjectVersion {
+        SubjectVersion {
+            subject: subject.into(),
+            version,
+            schema_id: i64::from(version) * 10,
+            deleted,
+        }
+    }
+
+    #[test]
+    fn keeps_the_newest_live_version_of_each_subject() {
+        let latest = latest_live_versions(vec![
+            version("a", 1, false),
+            version("a", 2, false),
+            version("a", 3, true),
+            version("b", 1, true),
+            version("c", 4, false),
+        ]);
+        let seen: Vec<(&str, i32)> = latest
+            .iter()
+            .map(|v| (v.subject.as_str(), v.version))
+            .collect();
+        assert_eq!(seen, vec![("a", 2), ("c", 4)]);
+    }
+
+    #[test]
+    fn usage_names_writers_and_readers_of_the_subject() {
+        let snapshot = crate::catalog::snapshot::tests::landscape();
+        let field = IndexedField {
+            subject: "orders-value".into(),
+            version: 2,
+            schema_id: 7,
+            path: "customer.email".into(),
+            type_name: "string".into(),
+            doc: None,
+            tags: vec!["PII".into()],
+        };
+        let usage = usage(&snapshot, field);
+        assert_eq!(usage.writers, vec!["shop"]);
+        assert_eq!(usage.readers, vec!["billing"]);
+    }
+}
