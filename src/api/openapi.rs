@@ -4,7 +4,9 @@
 use utoipa::OpenApi;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
-use super::validate;
+use super::{catalog, validate};
+use crate::catalog::file::{CatalogFile, ReferenceEntry, SchemaEntry, SchemaVersionEntry};
+use crate::catalog::model::{Application, Domain, EdgeTarget, Event, Team, Topic};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -16,9 +18,39 @@ use super::validate;
         validate::validate_against_version,
         validate::validate_against_id,
         validate::validate_wire,
+        catalog::list,
+        catalog::create,
+        catalog::get_one,
+        catalog::put,
+        catalog::delete,
+        catalog::related,
+        catalog::apply,
+        catalog::export,
+        catalog::catalog_schema,
+        catalog::search,
+        catalog::fields,
+        catalog::subject_usage,
     ),
-    components(schemas(validate::VerdictBody, validate::ErrorBody, validate::ErrorResponse)),
-    tags((name = "validation", description = "Check payloads against registered schemas"))
+    components(schemas(
+        validate::VerdictBody,
+        validate::ErrorBody,
+        validate::ErrorResponse,
+        Domain,
+        Team,
+        Application,
+        EdgeTarget,
+        Topic,
+        Event,
+        CatalogFile,
+        SchemaEntry,
+        SchemaVersionEntry,
+        ReferenceEntry,
+    )),
+    tags(
+        (name = "validation", description = "Check payloads against registered schemas"),
+        (name = "catalog", description = "The event landscape: domains, teams, applications, topics, events and who produces and consumes what"),
+        (name = "discovery", description = "Search entities, subjects and schema fields; field-level tags and who reads them"),
+    )
 )]
 pub struct ApiDoc;
 

@@ -490,3 +490,38 @@ async fn the_demo_landscape_is_rich_and_consistent() {
         "someone reads PII"
     );
 }
+
+#[tokio::test]
+async fn the_catalog_api_is_in_the_openapi_document() {
+    let app = TestApp::spawn().await;
+    let (_, document) = app.get("/openapi.json").await;
+    let expected = [
+        ("/catalog/{kind}", "get"),
+        ("/catalog/{kind}", "post"),
+        ("/catalog/{kind}/{name}", "get"),
+        ("/catalog/{kind}/{name}", "put"),
+        ("/catalog/{kind}/{name}", "delete"),
+        ("/catalog/{kind}/{name}/{relation}", "get"),
+        ("/catalog/apply", "post"),
+        ("/catalog/export", "get"),
+        ("/catalog/schema.json", "get"),
+        ("/catalog/fields", "get"),
+        ("/catalog/subjects/{subject}", "get"),
+        ("/search", "get"),
+    ];
+    for (path, method) in expected {
+        assert!(
+            document["paths"][path][method].is_object(),
+            "{method} {path} missing from the OpenAPI document"
+        );
+    }
+    // Every $ref points at a component that exists.
+    let text = document.to_string();
+    for reference in text.split("\"#/components/schemas/").skip(1) {
+        let name = reference.split('"').next().unwrap_or("");
+        assert!(
+            document["components"]["schemas"][name].is_object(),
+            "dangling $ref to {name}"
+        );
+    }
+}

@@ -19,11 +19,13 @@ use crate::catalog::Catalog;
 use crate::catalog::model::{EntityKind, EntityName};
 use error::CatalogApiError;
 
-pub use code::{__path_apply, __path_catalog_schema, __path_export};
-pub use discovery::{__path_fields, __path_search, __path_subject_usage};
+pub use code::{__path_apply, __path_catalog_schema, __path_export, apply, catalog_schema, export};
+pub use discovery::{
+    __path_fields, __path_search, __path_subject_usage, fields, search, subject_usage,
+};
 pub use entities::{
     __path_create, __path_delete, __path_get_one, __path_list, __path_put, __path_related,
-    EntityPage,
+    EntityPage, create, delete, get_one, list, put, related,
 };
 
 /// Who the audit log names when the request doesn't say (no authentication yet).
