@@ -28,8 +28,9 @@ use crate::registry::{Registry, RegistryError};
 use crate::storage::StoreError;
 use crate::storage::catalog::CatalogWrite;
 
-/// How many times a write starts again after losing a race.
-const WRITE_ATTEMPTS: usize = 8;
+/// How many times a write starts again after losing a race to another node (writers on
+/// one node queue, so only other nodes' writers can win in between).
+const WRITE_ATTEMPTS: u32 = 32;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
@@ -60,6 +61,9 @@ pub struct Catalog {
     cached: Mutex<Option<(u64, Arc<Snapshot>)>>,
     /// Schema fields by id, and the field index.
     fields: fields::FieldCache,
+    /// Catalog writes on this node queue here, so they don't spin on the optimistic
+    /// revision check (which still guards against other nodes).
+    write_turn: tokio::sync::Mutex<()>,
 }
 
 impl Catalog {
@@ -68,6 +72,7 @@ impl Catalog {
             registry,
             cached: Mutex::new(None),
             fields: fields::FieldCache::default(),
+            write_turn: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -167,7 +172,13 @@ impl Catalog {
         actor: &str,
         mut edit: impl FnMut(&mut Snapshot) -> Result<(), CatalogError>,
     ) -> Result<Vec<CatalogWrite>, CatalogError> {
-        for _ in 0..WRITE_ATTEMPTS {
+        let _turn = self.write_turn.lock().await;
+        for attempt in 0..WRITE_ATTEMPTS {
+            if attempt > 0 {
+                // Let the other node's writer finish before reading again.
+                tokio::time::sleep(std::time::Duration::from_millis(u64::from(attempt.min(10))))
+                    .await;
+            }
             let current = self.snapshot().await?;
             let mut desired = (*current).clone();
             edit(&mut desired)?;
