@@ -183,7 +183,7 @@ async fn rules_hold_across_nodes() {
         match (deleted, added) {
             (Ok(()), Ok(_)) => panic!("round {round}: both writes won"),
             (Ok(()), Err(CatalogError::Invalid(_))) => {}
-            (Err(CatalogError::Invalid(_)), Ok(_)) => {}
+            (Err(CatalogError::StillReferenced { .. }), Ok(_)) => {}
             (d, a) => panic!("round {round}: unexpected outcome {d:?} / {a:?}"),
         }
         // Reset: no consumers, and the topic back.

@@ -46,6 +46,13 @@ pub enum CatalogError {
     File(#[from] file::FileError),
     #[error("{0}")]
     BadRequest(String),
+    /// A delete that would leave others pointing at nothing.
+    #[error("{kind} {name} is still referenced by {}; change those first", by.join(", "))]
+    StillReferenced {
+        kind: EntityKind,
+        name: String,
+        by: Vec<String>,
+    },
     /// Other writers kept winning.
     #[error("the catalog kept changing while this write was tried; try again")]
     Busy,
@@ -150,18 +157,35 @@ impl Catalog {
         name: &EntityName,
         actor: &str,
     ) -> Result<(), CatalogError> {
-        self.change(actor, |catalog| {
-            if catalog.remove(kind, name) {
-                Ok(())
-            } else {
-                Err(CatalogError::NotFound {
+        let outcome = self
+            .change(actor, |catalog| {
+                if catalog.remove(kind, name) {
+                    Ok(())
+                } else {
+                    Err(CatalogError::NotFound {
+                        kind,
+                        name: name.to_string(),
+                    })
+                }
+            })
+            .await;
+        match outcome {
+            Ok(_) => Ok(()),
+            // The catalog was whole before, so whatever broke points at the deleted entity.
+            Err(CatalogError::Invalid(problems)) => {
+                let mut by: Vec<String> = problems
+                    .iter()
+                    .map(|p| format!("{} {}", p.kind, p.name))
+                    .collect();
+                by.dedup();
+                Err(CatalogError::StillReferenced {
                     kind,
                     name: name.to_string(),
+                    by,
                 })
             }
-        })
-        .await
-        .map(|_| ())
+            Err(other) => Err(other),
+        }
     }
 
     /// Runs `edit` on a copy of the current catalog, checks the rules on the result and

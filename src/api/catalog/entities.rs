@@ -213,7 +213,7 @@ pub async fn put(
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No such entity", body = CatalogErrorBody),
-        (status = 422, description = "Others still refer to it (42210, with problems naming them)", body = CatalogErrorBody),
+        (status = 409, description = "Others still refer to it (40912, naming them)", body = CatalogErrorBody),
     )
 )]
 pub async fn delete(

@@ -71,6 +71,7 @@ impl From<CatalogError> for CatalogApiError {
             CatalogError::BadRequest(_) => {
                 Self::new(StatusCode::UNPROCESSABLE_ENTITY, 42212, message)
             }
+            CatalogError::StillReferenced { .. } => Self::new(StatusCode::CONFLICT, 40912, message),
             CatalogError::Busy => Self::new(StatusCode::CONFLICT, 40911, message),
             CatalogError::Registry(registry) => ApiError::from(registry).into(),
             CatalogError::Store(store) => {
