@@ -6,6 +6,7 @@
 //! started from. If another writer (this node or another) got there first, it starts
 //! again from the new state; so rules hold across nodes and no write is lost.
 
+pub mod asyncapi;
 pub mod fields;
 pub mod file;
 pub mod model;
@@ -16,7 +17,7 @@ pub mod snapshot;
 
 mod apply;
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::{Arc, Mutex};
 
 pub use apply::{ApplyReport, PlannedChange};
@@ -312,53 +313,115 @@ impl Catalog {
         Ok(exported)
     }
 
+    /// The subjects the catalog names and those they reference, referenced ones first (so
+    /// the file applies in order), each with its live versions and its own level.
     async fn export_schemas(
         &self,
         snapshot: &Snapshot,
     ) -> Result<Vec<file::SchemaEntry>, CatalogError> {
-        let mut subjects: BTreeSet<String> = BTreeSet::new();
+        let mut pending: Vec<String> = Vec::new();
         for topic in snapshot.topics.values() {
-            subjects.extend(
+            pending.extend(
                 snapshot
                     .topic_subjects(topic)
                     .into_iter()
                     .map(|s| s.subject),
             );
         }
-        subjects.extend(snapshot.events.values().filter_map(|e| e.subject.clone()));
-        let mut entries = Vec::new();
-        for subject in subjects {
-            let rows = self.registry.store().subject_versions(&subject).await?;
-            let mut versions = Vec::new();
-            let mut schema_type = None;
-            for row in rows.iter().filter(|row| !row.deleted) {
-                let Some(stored) = self.registry.store().schema(row.schema_id).await? else {
-                    continue;
-                };
-                schema_type = Some(stored.schema_type);
-                versions.push(file::SchemaVersionEntry {
-                    file: None,
-                    schema: Some(stored.canonical_text),
-                    references: stored
-                        .references
-                        .into_iter()
-                        .map(|r| file::ReferenceEntry {
-                            name: r.name,
-                            subject: r.subject,
-                            version: r.version,
-                        })
-                        .collect(),
-                });
+        pending.extend(snapshot.events.values().filter_map(|e| e.subject.clone()));
+        let mut entries: BTreeMap<String, file::SchemaEntry> = BTreeMap::new();
+        while let Some(subject) = pending.pop() {
+            if entries.contains_key(&subject) {
+                continue;
             }
-            if let Some(schema_type) = schema_type {
-                entries.push(file::SchemaEntry {
-                    subject,
-                    schema_type: Some(schema_type.as_str().to_owned()),
-                    compatibility: None,
-                    versions,
-                });
+            let Some(entry) = self.export_subject(&subject).await? else {
+                continue;
+            };
+            for version in &entry.versions {
+                pending.extend(version.references.iter().map(|r| r.subject.clone()));
             }
+            entries.insert(subject, entry);
         }
-        Ok(entries)
+        let mut ordered = Vec::new();
+        let mut placed = BTreeSet::new();
+        let names: Vec<String> = entries.keys().cloned().collect();
+        for name in names {
+            place_after_references(&name, &mut entries, &mut placed, &mut ordered, 0);
+        }
+        Ok(ordered)
     }
+
+    /// One subject's live versions as a file entry; None if it has none.
+    async fn export_subject(
+        &self,
+        subject: &str,
+    ) -> Result<Option<file::SchemaEntry>, CatalogError> {
+        let rows = self.registry.store().subject_versions(subject).await?;
+        let mut versions = Vec::new();
+        let mut schema_type = None;
+        for row in rows.iter().filter(|row| !row.deleted) {
+            let Some(stored) = self.registry.store().schema(row.schema_id).await? else {
+                continue;
+            };
+            schema_type = Some(stored.schema_type);
+            versions.push(file::SchemaVersionEntry {
+                file: None,
+                schema: Some(stored.canonical_text),
+                references: stored
+                    .references
+                    .into_iter()
+                    .map(|r| file::ReferenceEntry {
+                        name: r.name,
+                        subject: r.subject,
+                        version: r.version,
+                    })
+                    .collect(),
+            });
+        }
+        let Some(schema_type) = schema_type else {
+            return Ok(None);
+        };
+        let level = match self
+            .registry
+            .subject_config(&crate::model::Subject::new(subject.to_owned()), false)
+            .await
+        {
+            Ok(config) => config.compatibility.map(|l| l.as_str().to_owned()),
+            Err(RegistryError::SubjectConfigNotFound(_)) => None,
+            Err(other) => return Err(other.into()),
+        };
+        Ok(Some(file::SchemaEntry {
+            subject: subject.to_owned(),
+            schema_type: Some(schema_type.as_str().to_owned()),
+            compatibility: level,
+            versions,
+        }))
+    }
+}
+
+/// Depth-first: an entry goes after the entries its versions reference. The depth bound
+/// matches the registry's reference depth, so a cycle can't recurse forever.
+fn place_after_references(
+    name: &str,
+    entries: &mut BTreeMap<String, file::SchemaEntry>,
+    placed: &mut BTreeSet<String>,
+    ordered: &mut Vec<file::SchemaEntry>,
+    depth: usize,
+) {
+    if depth > 64 || placed.contains(name) {
+        return;
+    }
+    let Some(entry) = entries.remove(name) else {
+        return;
+    };
+    placed.insert(name.to_owned());
+    let referenced: BTreeSet<String> = entry
+        .versions
+        .iter()
+        .flat_map(|v| v.references.iter().map(|r| r.subject.clone()))
+        .collect();
+    for subject in referenced {
+        place_after_references(&subject, entries, placed, ordered, depth + 1);
+    }
+    ordered.push(entry);
 }

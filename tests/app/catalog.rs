@@ -216,7 +216,11 @@ async fn referenced_entities_cannot_be_deleted() {
     let app = TestApp::spawn().await;
     assert_eq!(apply(&app, LANDSCAPE, false).await.0, 200);
     let (status, body) = app.delete("/catalog/topics/orders.events").await;
-    assert_eq!((status, body["error_code"].as_i64()), (409, Some(40912)), "{body}");
+    assert_eq!(
+        (status, body["error_code"].as_i64()),
+        (409, Some(40912)),
+        "{body}"
+    );
     let message = body["message"].as_str().unwrap_or("");
     assert!(message.contains("application billing"), "{body}");
     assert!(message.contains("event OrderPlaced"), "{body}");
@@ -524,4 +528,25 @@ async fn the_catalog_api_is_in_the_openapi_document() {
             "dangling $ref to {name}"
         );
     }
+}
+
+#[tokio::test]
+async fn the_demo_exports_and_applies_elsewhere_with_its_references() {
+    let demo = TestApp::spawn_with_demo().await;
+    let exported = export_with_schemas(&demo).await;
+    let copy = TestApp::spawn().await;
+    let (status, report) = apply(&copy, &exported, false).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(export_with_schemas(&copy).await, exported);
+    // Referenced subjects came along, and the ids line up with the original.
+    let (_, money) = demo.get("/subjects/com.shop.common.Money/versions/1").await;
+    let (_, copied) = copy.get("/subjects/com.shop.common.Money/versions/1").await;
+    assert_eq!(money["schema"], copied["schema"]);
+}
+
+async fn export_with_schemas(app: &TestApp) -> String {
+    let response = app
+        .request(Method::GET, "/catalog/export?schemas=true", None)
+        .await;
+    response.text().await.expect("body")
 }
