@@ -1157,10 +1157,52 @@ async fn caches_stay_coherent_across_nodes() {
             .await,
     );
 
+    // The catalog: an entity written through A is served by B and C (their catalog
+    // snapshots are cached until a NOTIFY says otherwise), and so is its deletion.
+    let (status, body) = api
+        .put(
+            a,
+            "/catalog/teams/coherent",
+            json!({"email": "c@example.com"}),
+        )
+        .await;
+    assert_eq!(status, 201, "catalog team: {body}");
+    for node in others {
+        observe(
+            api.wait_for(
+                node,
+                "/catalog/teams/coherent",
+                bound,
+                "team created through A",
+                |status, body| status == 200 && body["email"] == "c@example.com",
+            )
+            .await,
+        );
+    }
+    let deleted = api
+        .send(a, Method::DELETE, "/catalog/teams/coherent", None)
+        .await;
+    assert!(
+        matches!(deleted, Reply::NotJson(204, _)),
+        "catalog delete: {deleted:?}"
+    );
+    for node in others {
+        observe(
+            api.wait_for(
+                node,
+                "/catalog/teams/coherent",
+                bound,
+                "team deleted through A",
+                |status, _| status == 404,
+            )
+            .await,
+        );
+    }
+
     eprintln!(
-        "cache coherence: new versions, soft and hard deletes of versions and subjects seen \
-         on the other two nodes within {bound:?} (slowest {slowest:?}); config and mode \
-         changes at once"
+        "cache coherence: new versions, soft and hard deletes of versions and subjects, and \
+         catalog changes seen on the other two nodes within {bound:?} (slowest {slowest:?}); \
+         config and mode changes at once"
     );
 }
 
