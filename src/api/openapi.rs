@@ -30,6 +30,9 @@ use crate::catalog::model::{Application, Domain, EdgeTarget, Event, Team, Topic}
         catalog::search,
         catalog::fields,
         catalog::subject_usage,
+        catalog::whole_catalog,
+        catalog::application,
+        catalog::import,
     ),
     components(schemas(
         validate::VerdictBody,
@@ -49,6 +52,7 @@ use crate::catalog::model::{Application, Domain, EdgeTarget, Event, Team, Topic}
     tags(
         (name = "validation", description = "Check payloads against registered schemas"),
         (name = "catalog", description = "The event landscape: domains, teams, applications, topics, events and who produces and consumes what"),
+        (name = "asyncapi", description = "AsyncAPI 3.0 export of the catalog and of each application; import of AsyncAPI 2.x and 3.x"),
         (name = "discovery", description = "Search entities, subjects and schema fields; field-level tags and who reads them"),
     )
 )]

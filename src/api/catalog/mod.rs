@@ -2,6 +2,7 @@
 //! document is meant for people or files). Handlers only translate HTTP to the catalog's
 //! use cases; every rule lives in `crate::catalog`.
 
+mod asyncapi;
 mod code;
 mod discovery;
 mod entities;
@@ -19,6 +20,7 @@ use crate::catalog::Catalog;
 use crate::catalog::model::{EntityKind, EntityName};
 use error::CatalogApiError;
 
+pub use asyncapi::{__path_application, __path_import, __path_whole_catalog};
 pub use code::{__path_apply, __path_catalog_schema, __path_export, apply, catalog_schema, export};
 pub use discovery::{
     __path_fields, __path_search, __path_subject_usage, fields, search, subject_usage,
@@ -40,6 +42,12 @@ pub fn router(catalog: Arc<Catalog>) -> Router {
         .route("/catalog/export", get(code::export))
         .route("/catalog/schema.json", get(code::catalog_schema))
         .route("/catalog/fields", get(discovery::fields))
+        .route("/catalog/asyncapi", get(asyncapi::whole_catalog))
+        .route("/catalog/asyncapi/import", post(asyncapi::import))
+        .route(
+            "/catalog/applications/{name}/asyncapi",
+            get(asyncapi::application_route),
+        )
         .route("/catalog/subjects/{subject}", get(discovery::subject_usage))
         .route(
             "/catalog/{kind}",
