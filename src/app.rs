@@ -16,6 +16,7 @@ use crate::api::error::ApiError;
 use crate::api::{health, openapi, paths, validate};
 use crate::catalog::file::SourcedFile;
 use crate::catalog::{Catalog, CatalogError};
+use crate::portal::{self, PortalState};
 use crate::registry::Registry;
 use crate::storage::{Store, StoreError};
 
@@ -78,6 +79,9 @@ impl App {
             .merge(validate::router(self.registry.clone()))
             .merge(crate::api::catalog::router(self.catalog.clone()))
             .merge(health::router(self.registry.clone()))
+            .merge(portal::router(PortalState {
+                registry: self.registry.clone(),
+            }))
             .merge(openapi::router())
             .layer(DefaultBodyLimit::max(self.max_body_bytes))
             // A bug must still answer in the Confluent shape, never drop the connection.

@@ -13,6 +13,8 @@ pub mod catalog;
 pub mod config;
 /// Typed domain values shared by every layer (subjects, versions, modes, config).
 pub mod model;
+/// The HTML portal under `/ui`: server-rendered pages over the registry.
+pub mod portal;
 /// Confluent Schema Registry semantics: the use cases behind the wire API.
 pub mod registry;
 /// Pure schema logic: parsing, canonical form, identity, compatibility. No IO.

@@ -1002,3 +1002,293 @@ async fn pg_outage_after_connect_surfaces_database_errors() {
         "took {elapsed:?}"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Browsing: the read views of the HTML portal
+
+mod browse {
+    use super::*;
+    use herald::storage::browse::{RegistryCounts, SubjectFilter, SubjectPage};
+
+    contract_suite!(
+        contract_subject_page_filters_and_pages,
+        contract_subject_summary_follows_versions,
+        contract_recent_audit_newest_first,
+        contract_registry_counts,
+        contract_referencing_versions,
+    );
+
+    fn typed(schema_type: SchemaType, text: &str) -> NewSchema {
+        NewSchema {
+            schema_type,
+            identity: identity_of(text, 1),
+            ..avro(text)
+        }
+    }
+
+    fn all() -> SubjectFilter<'static> {
+        SubjectFilter {
+            fallback_compatibility: "BACKWARD",
+            limit: 100,
+            ..SubjectFilter::default()
+        }
+    }
+
+    async fn names(store: &Store, filter: SubjectFilter<'_>) -> (i64, Vec<String>) {
+        let page: SubjectPage = store.subject_page(&filter).await.expect("page");
+        (
+            page.total,
+            page.rows.into_iter().map(|row| row.subject).collect(),
+        )
+    }
+
+    fn strings(names: &[&str]) -> Vec<String> {
+        names.iter().map(|n| (*n).to_owned()).collect()
+    }
+
+    async fn contract_subject_page_filters_and_pages(store: &Store) {
+        for (subject, schema_type) in [
+            ("shipments-value", SchemaType::Protobuf),
+            ("orders-value", SchemaType::Avro),
+            ("payments-value", SchemaType::Json),
+            ("a_x", SchemaType::Json),
+            ("a-x", SchemaType::Avro),
+            ("b", SchemaType::Avro),
+            ("Orders-key", SchemaType::Avro),
+        ] {
+            append(store, subject, typed(schema_type, subject)).await;
+        }
+        let second = append(store, "orders-value", typed(SchemaType::Avro, "orders v2")).await;
+        store
+            .put_config(
+                "payments-value",
+                &json!({"compatibilityLevel": "FULL"}),
+                ACTOR,
+            )
+            .await
+            .expect("config");
+        store
+            .put_config("b", &json!({"normalize": true}), ACTOR)
+            .await
+            .expect("config");
+
+        // Byte order, every subject with a live version.
+        let everything = strings(&[
+            "Orders-key",
+            "a-x",
+            "a_x",
+            "b",
+            "orders-value",
+            "payments-value",
+            "shipments-value",
+        ]);
+        assert_eq!(names(store, all()).await, (7, everything.clone()));
+        let page = store.subject_page(&all()).await.expect("page");
+        let orders = page
+            .rows
+            .iter()
+            .find(|row| row.subject == "orders-value")
+            .expect("orders-value listed");
+        assert_eq!(orders.schema_type, SchemaType::Avro);
+        assert_eq!(orders.latest_version, 2);
+        assert_eq!(orders.latest_schema_id, second.id);
+        assert_eq!(orders.live_versions, 2);
+        assert_eq!(orders.own_compatibility, None);
+        let at = orders.updated_at.as_bytes();
+        assert!(
+            at.len() >= 20 && at[10] == b'T' && orders.updated_at.ends_with('Z'),
+            "RFC 3339 UTC: {}",
+            orders.updated_at
+        );
+        let payments = page
+            .rows
+            .iter()
+            .find(|row| row.subject == "payments-value")
+            .expect("payments-value listed");
+        assert_eq!(payments.own_compatibility.as_deref(), Some("FULL"));
+        assert_eq!(payments.schema_type, SchemaType::Json);
+
+        // Names: ASCII case-insensitive, literal (no LIKE wildcards).
+        let by_name = |name| SubjectFilter {
+            name_contains: name,
+            ..all()
+        };
+        assert_eq!(
+            names(store, by_name("ORDERS")).await,
+            (2, strings(&["Orders-key", "orders-value"]))
+        );
+        assert_eq!(names(store, by_name("_")).await, (1, strings(&["a_x"])));
+        assert_eq!(names(store, by_name("%")).await, (0, vec![]));
+
+        let by_type = SubjectFilter {
+            schema_type: Some(SchemaType::Json),
+            ..all()
+        };
+        assert_eq!(
+            names(store, by_type).await,
+            (2, strings(&["a_x", "payments-value"]))
+        );
+
+        // Levels: a subject's own, else the fallback the caller names.
+        let level = |level, fallback| SubjectFilter {
+            compatibility: Some(level),
+            fallback_compatibility: fallback,
+            ..all()
+        };
+        assert_eq!(
+            names(store, level("FULL", "BACKWARD")).await,
+            (1, strings(&["payments-value"]))
+        );
+        assert_eq!(names(store, level("BACKWARD", "BACKWARD")).await.0, 6);
+        assert_eq!(names(store, level("FULL", "FULL")).await.0, 7);
+        assert_eq!(names(store, level("NONE", "BACKWARD")).await, (0, vec![]));
+
+        let combined = SubjectFilter {
+            name_contains: "A",
+            schema_type: Some(SchemaType::Json),
+            compatibility: Some("BACKWARD"),
+            ..all()
+        };
+        assert_eq!(names(store, combined).await, (1, strings(&["a_x"])));
+
+        // Pages keep the order; the total counts every match.
+        let page_of = |offset, limit| SubjectFilter {
+            offset,
+            limit,
+            ..all()
+        };
+        assert_eq!(
+            names(store, page_of(0, 3)).await,
+            (7, everything[..3].to_vec())
+        );
+        assert_eq!(
+            names(store, page_of(3, 3)).await,
+            (7, everything[3..6].to_vec())
+        );
+        assert_eq!(
+            names(store, page_of(6, 3)).await,
+            (7, everything[6..].to_vec())
+        );
+        assert_eq!(names(store, page_of(9, 3)).await, (7, vec![]));
+    }
+
+    async fn contract_subject_summary_follows_versions(store: &Store) {
+        append(store, "s", typed(SchemaType::Avro, "v1")).await;
+        append(store, "s", typed(SchemaType::Json, "v2")).await;
+        let third = append(store, "s", typed(SchemaType::Avro, "v3")).await;
+        let summary = |page: SubjectPage| page.rows.into_iter().next();
+        let row = summary(store.subject_page(&all()).await.expect("page")).expect("listed");
+        assert_eq!(
+            (row.latest_version, row.latest_schema_id, row.live_versions),
+            (3, third.id, 3)
+        );
+
+        // The latest live version moves back when the newest is soft-deleted.
+        store.soft_delete("s", &[3], ACTOR).await.expect("soft");
+        let row = summary(store.subject_page(&all()).await.expect("page")).expect("listed");
+        assert_eq!(
+            (row.latest_version, row.schema_type, row.live_versions),
+            (2, SchemaType::Json, 2)
+        );
+
+        // No live version left: not listed.
+        store.soft_delete("s", &[1, 2], ACTOR).await.expect("soft");
+        assert_eq!(names(store, all()).await, (0, vec![]));
+
+        // A new version brings it back; hard deletes of old versions leave it.
+        let fourth = append(store, "s", typed(SchemaType::Protobuf, "v4")).await;
+        assert_eq!(fourth.version, 4);
+        store
+            .hard_delete("s", &[1, 2, 3], ACTOR)
+            .await
+            .expect("hard");
+        let row = summary(store.subject_page(&all()).await.expect("page")).expect("listed");
+        assert_eq!(
+            (row.latest_version, row.schema_type, row.live_versions),
+            (4, SchemaType::Protobuf, 1)
+        );
+        store.soft_delete("s", &[4], ACTOR).await.expect("soft");
+        store.hard_delete("s", &[4], ACTOR).await.expect("hard");
+        assert_eq!(names(store, all()).await, (0, vec![]));
+    }
+
+    async fn contract_recent_audit_newest_first(store: &Store) {
+        assert_eq!(store.recent_audit(10).await.expect("read"), vec![]);
+        append(store, "a", record("A")).await;
+        store
+            .put_config("a", &json!({"compatibilityLevel": "FULL"}), ACTOR)
+            .await
+            .expect("config");
+        store.soft_delete("a", &[1], ACTOR).await.expect("soft");
+
+        let newest = store.recent_audit(2).await.expect("read");
+        assert_eq!(newest.len(), 2);
+        assert_eq!(newest[0].action, "versions.deleted");
+        assert_eq!(newest[0].details, json!({"versions": [1]}));
+        assert_eq!(newest[1].action, "config.set");
+        assert!(newest[0].seq > newest[1].seq);
+        for entry in &newest {
+            assert_eq!(entry.actor, ACTOR);
+            assert_eq!(entry.target, "a");
+            assert!(
+                entry.at.ends_with('Z') && entry.at.as_bytes()[10] == b'T',
+                "{}",
+                entry.at
+            );
+        }
+        let everything = store.recent_audit(10).await.expect("read");
+        assert_eq!(everything.len(), 3);
+        assert_eq!(everything[2].action, "schema.registered");
+        assert_eq!(everything[2].details, json!({"id": 1, "version": 1}));
+    }
+
+    async fn contract_registry_counts(store: &Store) {
+        assert_eq!(
+            store.registry_counts().await.expect("counts"),
+            RegistryCounts::default()
+        );
+        append(store, "a", record("Shared")).await;
+        append(store, "b", record("Shared")).await;
+        append(store, "a", record("Other")).await;
+        store.soft_delete("b", &[1], ACTOR).await.expect("soft");
+        assert_eq!(
+            store.registry_counts().await.expect("counts"),
+            RegistryCounts {
+                subjects: 1,
+                schemas: 2,
+                versions: 2,
+            }
+        );
+    }
+
+    async fn contract_referencing_versions(store: &Store) {
+        append(store, "ref", record("Base")).await;
+        let mut user = record("User");
+        user.references = vec![Reference {
+            name: "base.avsc".into(),
+            subject: "ref".into(),
+            version: 1,
+        }];
+        let user_id = append(store, "user", user.clone()).await.id;
+        append(store, "user-copy", user).await;
+        store
+            .soft_delete("user-copy", &[1], ACTOR)
+            .await
+            .expect("soft");
+        assert_eq!(
+            store.referencing_versions("ref", 1).await.expect("read"),
+            vec![
+                sv("user", 1, user_id, false),
+                sv("user-copy", 1, user_id, true)
+            ]
+        );
+        assert_eq!(
+            store.referencing_versions("ref", 2).await.expect("read"),
+            vec![]
+        );
+        assert_eq!(
+            store.referencing_versions("user", 1).await.expect("read"),
+            vec![]
+        );
+    }
+}

@@ -4,6 +4,8 @@
 //! mode...). Rules that decide *what* happens live here; `schema` says whether schemas
 //! parse and are compatible, `storage` keeps the data, `api` speaks HTTP.
 
+/// Read use cases of the HTML portal.
+pub mod browse;
 mod compatibility;
 mod delete;
 mod error;

@@ -1,6 +1,7 @@
 //! Storage: the only place with SQL. Plain data in, plain data out; no Confluent rules
 //! here beyond what the database must enforce (unique ids, contiguous versions).
 
+pub mod browse;
 pub mod catalog;
 pub mod postgres;
 pub mod sqlite;
@@ -151,6 +152,16 @@ delegate! {
     /// Applies a batch of catalog changes in one transaction, refused with
     /// [`StoreError::Conflict`] unless the catalog is still at `expected_revision`.
     fn write_catalog(&self, expected_revision: i64, writes: &[catalog::CatalogWrite], actor: &str) -> i64;
+    /// One page of subjects with a live version matching the filter, in name order, and how
+    /// many match in all (the portal's subject list).
+    fn subject_page(&self, filter: &browse::SubjectFilter<'_>) -> browse::SubjectPage;
+    /// The newest `limit` audit entries, newest first.
+    fn recent_audit(&self, limit: i64) -> Vec<browse::AuditRecord>;
+    /// How many subjects, schemas and live versions the registry holds.
+    fn registry_counts(&self) -> browse::RegistryCounts;
+    /// The subject versions whose schema references `subject` `version`, by subject then
+    /// version.
+    fn referencing_versions(&self, subject: &str, version: i32) -> Vec<SubjectVersion>;
 }
 
 /// One distinct schema, as stored under its global id.

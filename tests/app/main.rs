@@ -9,6 +9,7 @@ mod concurrency;
 mod config_mode;
 mod durability;
 mod formats;
+mod portal;
 mod schemas;
 mod subjects;
 mod transport;

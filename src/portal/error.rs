@@ -1,0 +1,81 @@
+//! The portal's error type, rendered as an HTML page: 404 for what does not exist, 400 for
+//! bad query parameters, 500 for everything else (details go to the log only).
+
+use askama::Template;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::layout::{Chrome, Section};
+use super::{Page, links};
+use crate::registry::RegistryError;
+
+#[derive(Debug)]
+pub enum PortalError {
+    /// The subject, version, schema or page does not exist (the message says which).
+    NotFound(String),
+    /// A query parameter is malformed (the message says how to fix it).
+    BadRequest(String),
+    /// Anything else; already logged.
+    Internal,
+}
+
+impl From<RegistryError> for PortalError {
+    fn from(error: RegistryError) -> Self {
+        match error {
+            RegistryError::SubjectNotFound(_)
+            | RegistryError::VersionNotFound(_)
+            | RegistryError::SchemaNotFound
+            | RegistryError::SchemaIdNotFound(_) => Self::NotFound(error.to_string()),
+            RegistryError::InvalidVersion(_) => Self::BadRequest(error.to_string()),
+            other => {
+                tracing::error!(error = %other, "portal request failed");
+                Self::Internal
+            }
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "errors/error.html")]
+struct ErrorPage {
+    chrome: Chrome,
+    status: u16,
+    heading: &'static str,
+    message: String,
+    subjects_href: String,
+}
+
+impl IntoResponse for PortalError {
+    fn into_response(self) -> Response {
+        let (status, heading, message) = match self {
+            Self::NotFound(message) => (StatusCode::NOT_FOUND, "Not found", message),
+            Self::BadRequest(message) => (StatusCode::BAD_REQUEST, "Bad request", message),
+            Self::Internal => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "The server could not build this page. The error has been logged; \
+                 please try again later."
+                    .to_string(),
+            ),
+        };
+        let page = ErrorPage {
+            chrome: Chrome::new(heading, Section::None),
+            status: status.as_u16(),
+            heading,
+            message,
+            subjects_href: links::subjects(),
+        };
+        Page(status, page).into_response()
+    }
+}
+
+/// When even the error page cannot render: a fixed HTML 500.
+pub fn last_resort() -> Response {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        "<!doctype html><html lang=\"en\"><title>Error - Herald</title>\
+         <h1>Something went wrong</h1><p>The error has been logged.</p></html>",
+    )
+        .into_response()
+}

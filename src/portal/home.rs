@@ -1,0 +1,174 @@
+//! `/ui/`: counts, recent changes from the audit log, a search box.
+
+use askama::Template;
+use axum::extract::State;
+
+use super::layout::{Chrome, Section};
+use super::{Page, PortalError, PortalState, links, ok};
+use crate::storage::browse::AuditRecord;
+
+/// How many audit entries the home page lists.
+const RECENT: u32 = 15;
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    chrome: Chrome,
+    /// Registry counts now; the event catalog appends its own cards.
+    cards: Vec<CountCard>,
+    recent: Vec<RecentChange>,
+    subjects_href: String,
+}
+
+pub struct CountCard {
+    pub label: &'static str,
+    pub value: String,
+    pub href: Option<String>,
+    pub hint: &'static str,
+}
+
+pub struct RecentChange {
+    /// RFC 3339, for `<time datetime>`.
+    pub at: String,
+    pub at_display: String,
+    pub action: String,
+    /// A short note from the entry's details, e.g. `v3 · schema 12`.
+    pub note: String,
+    pub target: String,
+    pub href: Option<String>,
+    pub actor: String,
+}
+
+pub async fn page(State(state): State<PortalState>) -> Result<Page<HomePage>, PortalError> {
+    let overview = state.registry.overview(RECENT).await?;
+    let counts = overview.counts;
+    let cards = vec![
+        CountCard {
+            label: "Subjects",
+            value: links::thousands(counts.subjects),
+            href: Some(links::subjects()),
+            hint: "with a live version",
+        },
+        CountCard {
+            label: "Schemas",
+            value: links::thousands(counts.schemas),
+            href: None,
+            hint: "distinct schema ids",
+        },
+        CountCard {
+            label: "Versions",
+            value: links::thousands(counts.versions),
+            href: None,
+            hint: "live subject versions",
+        },
+    ];
+    Ok(ok(HomePage {
+        chrome: Chrome::new("Home", Section::Home),
+        cards,
+        recent: overview.recent.iter().map(recent_change).collect(),
+        subjects_href: links::subjects(),
+    }))
+}
+
+fn recent_change(entry: &AuditRecord) -> RecentChange {
+    let details = &entry.details;
+    let version = details["version"]
+        .as_i64()
+        .and_then(|v| i32::try_from(v).ok());
+    let note = match (
+        version,
+        details["id"].as_i64(),
+        details["versions"].as_array(),
+    ) {
+        (Some(v), Some(id), _) => format!("v{v} · schema {id}"),
+        (_, _, Some(versions)) => {
+            let list: Vec<String> = versions.iter().map(ToString::to_string).collect();
+            format!("versions {}", list.join(", "))
+        }
+        _ => String::new(),
+    };
+    let (target, href) = match entry.action.split('.').next() {
+        _ if entry.target == crate::model::GLOBAL_SCOPE => ("global".to_string(), None),
+        Some("schema") => (
+            entry.target.clone(),
+            Some(version.map_or_else(
+                || links::subject(&entry.target),
+                |v| links::version(&entry.target, v),
+            )),
+        ),
+        Some("versions" | "config" | "mode") => {
+            (entry.target.clone(), Some(links::subject(&entry.target)))
+        }
+        Some("catalog") => {
+            let href = entry
+                .target
+                .split_once('/')
+                .and_then(|(kind, name)| links::catalog_entity(kind, name));
+            (entry.target.clone(), href)
+        }
+        _ => (entry.target.clone(), None),
+    };
+    RecentChange {
+        at: entry.at.clone(),
+        at_display: links::display_time(&entry.at),
+        action: describe(&entry.action),
+        note,
+        target,
+        href,
+        actor: entry.actor.clone(),
+    }
+}
+
+/// `schema.registered` as "Schema registered".
+fn describe(action: &str) -> String {
+    let known = match action {
+        "schema.registered" => "Schema registered",
+        "versions.deleted" => "Versions soft-deleted",
+        crate::storage::ACTION_DELETED_PERMANENTLY => "Versions deleted permanently",
+        "config.set" => "Compatibility config set",
+        "config.deleted" => "Compatibility config removed",
+        "mode.set" => "Mode set",
+        "mode.deleted" => "Mode removed",
+        _ => "",
+    };
+    if !known.is_empty() {
+        return known.to_string();
+    }
+    let words = action.replace(['.', '_'], " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_read_as_sentences() {
+        assert_eq!(describe("schema.registered"), "Schema registered");
+        assert_eq!(describe("catalog.topic.created"), "Catalog topic created");
+        assert_eq!(describe(""), "");
+    }
+
+    #[test]
+    fn registrations_link_to_their_version() {
+        let entry = AuditRecord {
+            seq: 1,
+            at: "2026-01-02T03:04:05.000Z".into(),
+            actor: "anonymous".into(),
+            action: "schema.registered".into(),
+            target: "a/b".into(),
+            details: serde_json::json!({"id": 7, "version": 2}),
+        };
+        let change = recent_change(&entry);
+        assert_eq!(
+            change.href.as_deref(),
+            Some("/ui/subjects/a%2Fb/versions/2")
+        );
+        assert_eq!(change.note, "v2 · schema 7");
+        assert_eq!(change.at_display, "2026-01-02 03:04 UTC");
+    }
+}

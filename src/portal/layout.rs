@@ -1,0 +1,111 @@
+//! What `templates/base.html` needs from every page: title, current nav section,
+//! breadcrumbs, the search box's value and the asset URLs.
+
+use super::{assets, links};
+
+/// The site areas of the nav. Catalog areas link to pages the event catalog serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Home,
+    Subjects,
+    Topics,
+    Applications,
+    Events,
+    Domains,
+    Teams,
+    Search,
+    /// Error pages: nothing highlighted.
+    None,
+}
+
+const NAV: [(&str, &str, Section); 9] = [
+    ("Home", "/ui/", Section::Home),
+    ("Subjects", "/ui/subjects", Section::Subjects),
+    ("Topics", "/ui/topics", Section::Topics),
+    ("Applications", "/ui/applications", Section::Applications),
+    ("Events", "/ui/events", Section::Events),
+    ("Domains", "/ui/domains", Section::Domains),
+    ("Teams", "/ui/teams", Section::Teams),
+    ("Search", "/ui/search", Section::Search),
+    ("API docs", "/api-docs/", Section::None),
+];
+
+pub struct NavItem {
+    pub label: &'static str,
+    pub href: &'static str,
+    pub current: bool,
+}
+
+/// One breadcrumb; the last one (the page itself) has no link.
+pub struct Crumb {
+    pub label: String,
+    pub href: Option<String>,
+}
+
+pub struct Chrome {
+    /// The `<title>` (" - Herald" is appended).
+    pub title: String,
+    pub section: Section,
+    pub crumbs: Vec<Crumb>,
+    /// What the header's search box shows.
+    pub search: String,
+}
+
+impl Chrome {
+    pub fn new(title: impl Into<String>, section: Section) -> Self {
+        Self {
+            title: title.into(),
+            section,
+            crumbs: Vec::new(),
+            search: String::new(),
+        }
+    }
+
+    /// Adds a linked breadcrumb (Home is always first).
+    pub fn crumb(mut self, label: impl Into<String>, href: impl Into<String>) -> Self {
+        self.crumbs.push(Crumb {
+            label: label.into(),
+            href: Some(href.into()),
+        });
+        self
+    }
+
+    /// Adds the last breadcrumb: the page itself.
+    pub fn here(mut self, label: impl Into<String>) -> Self {
+        self.crumbs.push(Crumb {
+            label: label.into(),
+            href: None,
+        });
+        self
+    }
+
+    pub fn nav(&self) -> Vec<NavItem> {
+        NAV.iter()
+            .map(|&(label, href, section)| NavItem {
+                label,
+                href,
+                current: section != Section::None && section == self.section,
+            })
+            .collect()
+    }
+
+    pub fn home_href(&self) -> String {
+        links::home()
+    }
+
+    pub fn css_href(&self) -> &'static str {
+        assets::href("herald.css")
+    }
+
+    pub fn js_href(&self) -> &'static str {
+        assets::href("herald.js")
+    }
+
+    pub fn icon_href(&self) -> &'static str {
+        assets::href("favicon.svg")
+    }
+
+    pub fn version(&self) -> &'static str {
+        env!("CARGO_PKG_VERSION")
+    }
+}

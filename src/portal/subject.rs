@@ -1,0 +1,335 @@
+//! `/ui/subjects/{subject}` (latest) and `/ui/subjects/{subject}/versions/{version}`: one
+//! version in full; and its `.../download`.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+
+use super::extract::PortalPath;
+use super::highlight::{self, Highlighted};
+use super::layout::{Chrome, Section};
+use super::{Page, PortalError, PortalState, links, ok};
+use crate::model::{Subject, VersionSpec};
+use crate::registry::browse::VersionDetail;
+use crate::schema::SchemaType;
+use crate::schema::fields::FieldInfo;
+use crate::storage::SubjectVersion;
+
+/// Most field rows one page lists.
+const MAX_FIELD_ROWS: usize = 2_000;
+
+#[derive(Template)]
+#[template(path = "subjects/version.html")]
+pub struct VersionPage {
+    chrome: Chrome,
+    subject: String,
+    subject_href: String,
+    version: i32,
+    is_latest: bool,
+    deleted: bool,
+    schema_id: i64,
+    schema_href: String,
+    format_label: &'static str,
+    format_class: &'static str,
+    compatibility: &'static str,
+    versions: Vec<VersionLink>,
+    code: Highlighted,
+    line_count: usize,
+    fields: Vec<FieldRow>,
+    /// Fields left out of the table beyond [`MAX_FIELD_ROWS`].
+    fields_hidden: usize,
+    references: Vec<ReferenceLink>,
+    referenced_by: Vec<VersionRef>,
+    properties: Vec<(String, String)>,
+    download_href: String,
+    download_name: String,
+    /// The diff with the previous version, if there is one.
+    diff_href: Option<String>,
+    previous_version: i32,
+    api_href: String,
+    catalog: CatalogPanel,
+}
+
+/// The event catalog's view of this subject; empty until the catalog fills it.
+#[derive(Debug, Default)]
+pub struct CatalogPanel {
+    /// Applications producing or consuming this subject.
+    pub clients: Vec<CatalogClient>,
+    /// Shown as a banner above the schema (e.g. deprecated, sunset on a date).
+    pub lifecycle: Option<LifecycleBanner>,
+}
+
+#[derive(Debug)]
+pub struct CatalogClient {
+    pub application: String,
+    pub href: String,
+    /// `produces` or `consumes`.
+    pub role: String,
+    /// The versions the application works with, e.g. `>=3` or `latest`.
+    pub version_spec: String,
+}
+
+#[derive(Debug)]
+pub struct LifecycleBanner {
+    /// A CSS modifier chosen by the catalog from a fixed set: `info`, `warning`, `danger`.
+    pub tone: &'static str,
+    pub title: String,
+    pub message: String,
+}
+
+pub struct VersionLink {
+    pub version: i32,
+    pub href: String,
+    pub current: bool,
+    pub deleted: bool,
+}
+
+pub struct FieldRow {
+    pub name: String,
+    pub path: String,
+    /// `d0`..`d8`: indentation by depth.
+    pub depth_class: String,
+    pub type_name: String,
+    pub doc: Option<String>,
+    pub default: Option<String>,
+    pub required: bool,
+    pub tags: Vec<String>,
+}
+
+impl FieldRow {
+    fn of(field: &FieldInfo) -> Self {
+        Self {
+            name: field.name.clone(),
+            path: field.path.clone(),
+            depth_class: format!("d{}", field.depth.min(8)),
+            type_name: field.type_name.clone(),
+            doc: field.doc.clone(),
+            default: field.default.clone(),
+            required: field.required,
+            tags: field.tags.clone(),
+        }
+    }
+}
+
+pub struct ReferenceLink {
+    pub name: String,
+    pub subject: String,
+    pub version: i32,
+    pub href: String,
+}
+
+/// A link to a subject version.
+pub struct VersionRef {
+    pub subject: String,
+    pub version: i32,
+    pub href: String,
+    pub deleted: bool,
+}
+
+impl VersionRef {
+    pub fn of(version: &SubjectVersion) -> Self {
+        Self {
+            href: links::version(&version.subject, version.version),
+            subject: version.subject.clone(),
+            version: version.version,
+            deleted: version.deleted,
+        }
+    }
+}
+
+pub async fn latest(
+    State(state): State<PortalState>,
+    PortalPath(subject): PortalPath<String>,
+) -> Result<Page<VersionPage>, PortalError> {
+    let subject = Subject::new(subject);
+    let detail = state
+        .registry
+        .version_detail(&subject, VersionSpec::Latest)
+        .await?;
+    Ok(ok(VersionPage::of(&detail)))
+}
+
+pub async fn version(
+    State(state): State<PortalState>,
+    PortalPath((subject, version)): PortalPath<(String, String)>,
+) -> Result<Page<VersionPage>, PortalError> {
+    let spec = path_version(&version)?;
+    let detail = state
+        .registry
+        .version_detail(&Subject::new(subject), spec)
+        .await?;
+    Ok(ok(VersionPage::of(&detail)))
+}
+
+/// A version in a path: a number or `latest`; anything else names no page.
+pub fn path_version(text: &str) -> Result<VersionSpec, PortalError> {
+    VersionSpec::parse(text)
+        .map_err(|_| PortalError::NotFound(format!("There is no version \"{text}\".")))
+}
+
+impl VersionPage {
+    fn of(detail: &VersionDetail) -> Self {
+        let current = &detail.version;
+        let subject = current.subject.as_str();
+        let schema = &current.schema;
+        let latest_live = detail.versions.iter().rev().find(|v| !v.deleted);
+        let previous = detail
+            .versions
+            .iter()
+            .rev()
+            .find(|v| v.version < current.version && (current.deleted || !v.deleted));
+        let (code, line_count) =
+            highlight::schema_block(schema.schema_type, &schema.canonical_text);
+        let properties = schema
+            .metadata
+            .as_ref()
+            .and_then(|m| m.get("properties"))
+            .and_then(serde_json::Value::as_object)
+            .map(|props| {
+                props
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            k.clone(),
+                            v.as_str().map_or_else(|| v.to_string(), Into::into),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let label = format!("Version {}", current.version);
+        Self {
+            chrome: Chrome::new(format!("{subject} v{}", current.version), Section::Subjects)
+                .crumb("Home", links::home())
+                .crumb("Subjects", links::subjects())
+                .crumb(subject, links::subject(subject))
+                .here(label),
+            subject: subject.to_string(),
+            subject_href: links::subject(subject),
+            version: current.version,
+            is_latest: latest_live.is_some_and(|v| v.version == current.version),
+            deleted: current.deleted,
+            schema_id: schema.id,
+            schema_href: links::schema(schema.id),
+            format_label: links::format_label(schema.schema_type),
+            format_class: links::format_class(schema.schema_type),
+            compatibility: detail.compatibility.as_str(),
+            versions: detail
+                .versions
+                .iter()
+                .rev()
+                .map(|v| VersionLink {
+                    version: v.version,
+                    href: links::version(subject, v.version),
+                    current: v.version == current.version,
+                    deleted: v.deleted,
+                })
+                .collect(),
+            code,
+            line_count,
+            fields: detail
+                .fields
+                .iter()
+                .take(MAX_FIELD_ROWS)
+                .map(FieldRow::of)
+                .collect(),
+            fields_hidden: detail.fields.len().saturating_sub(MAX_FIELD_ROWS),
+            references: schema
+                .references
+                .iter()
+                .map(|r| ReferenceLink {
+                    name: r.name.clone(),
+                    subject: r.subject.clone(),
+                    version: r.version,
+                    href: links::version(&r.subject, r.version),
+                })
+                .collect(),
+            referenced_by: detail.referenced_by.iter().map(VersionRef::of).collect(),
+            properties,
+            download_href: links::download(subject, current.version),
+            download_name: download_name(subject, current.version, schema.schema_type),
+            diff_href: previous
+                .map(|p| links::diff(subject, Some(p.version), Some(current.version))),
+            previous_version: previous.map_or(0, |p| p.version),
+            api_href: links::api_version(subject, current.version),
+            catalog: CatalogPanel::default(),
+        }
+    }
+}
+
+/// `GET .../versions/{version}/download`: the schema text as stored, as a file.
+pub async fn download(
+    State(state): State<PortalState>,
+    PortalPath((subject, version)): PortalPath<(String, String)>,
+) -> Result<Response, PortalError> {
+    let spec = path_version(&version)?;
+    let subject = Subject::new(subject);
+    let found = state
+        .registry
+        .version(&subject, spec, matches!(spec, VersionSpec::Number(_)))
+        .await?;
+    let schema_type = found.schema.schema_type;
+    let name = download_name(subject.as_str(), found.version, schema_type);
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+        .map_err(|_| PortalError::Internal)?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(media_type(schema_type)),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        found.schema.canonical_text,
+    )
+        .into_response())
+}
+
+fn media_type(schema_type: SchemaType) -> &'static str {
+    match schema_type {
+        SchemaType::Avro => "application/json; charset=utf-8",
+        SchemaType::Json => "application/schema+json; charset=utf-8",
+        SchemaType::Protobuf => "text/plain; charset=utf-8",
+    }
+}
+
+/// `<subject>-v<version>.avsc|.proto|.json`, the subject reduced to characters safe in a
+/// file name and a header (`A-Z a-z 0-9 . _ -`; anything else becomes `_`).
+pub fn download_name(subject: &str, version: i32, schema_type: SchemaType) -> String {
+    let safe: String = subject
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let safe = safe.trim_start_matches('.');
+    let extension = match schema_type {
+        SchemaType::Avro => "avsc",
+        SchemaType::Protobuf => "proto",
+        SchemaType::Json => "json",
+    };
+    format!("{safe}-v{version}.{extension}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn download_names_are_safe_and_typed() {
+        assert_eq!(
+            download_name("orders-value", 3, SchemaType::Avro),
+            "orders-value-v3.avsc"
+        );
+        assert_eq!(
+            download_name("a/b:\"c\" d", 1, SchemaType::Protobuf),
+            "a_b__c__d-v1.proto"
+        );
+        assert_eq!(download_name("..x", 2, SchemaType::Json), "x-v2.json");
+    }
+}
