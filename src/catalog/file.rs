@@ -333,7 +333,7 @@ applications:
     #[test]
     fn syntax_errors_name_file_and_line() {
         let broken = "topics:\n  - name: a\n    metadata: [unclosed\n";
-        let error = SourcedFile::parse(broken, "broken.yaml").unwrap_err();
+        let error = SourcedFile::parse(broken, "broken.yaml").expect_err("broken");
         let FileError::Syntax { line, .. } = &error else {
             panic!("expected a syntax error, got {error:?}");
         };
@@ -349,7 +349,9 @@ applications:
             .to_string();
         assert!(error.contains("partitions"), "{error}");
         let bad = "teams:\n  - name: has space\n";
-        let error = SourcedFile::parse(bad, "bad.yaml").unwrap_err().to_string();
+        let error = SourcedFile::parse(bad, "bad.yaml")
+            .expect_err("bad name")
+            .to_string();
         assert!(error.contains("has space"), "{error}");
         assert!(error.contains("bad.yaml:2"), "{error}");
     }
@@ -357,7 +359,7 @@ applications:
     #[test]
     fn duplicates_point_at_the_second_declaration() {
         let twice = "teams:\n  - name: a\n  - name: b\n  - name: a\n";
-        let error = SourcedFile::parse(twice, "twice.yaml").unwrap_err();
+        let error = SourcedFile::parse(twice, "twice.yaml").expect_err("twice");
         let FileError::Problems { problems, .. } = error else {
             panic!("expected problems");
         };

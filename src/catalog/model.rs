@@ -663,9 +663,9 @@ mod tests {
 
     #[test]
     fn numbers_are_accepted_as_versions() {
-        let edge: EdgeTarget = serde_json::from_str(r#"{"topic":"t","versions":3}"#).unwrap();
+        let edge: EdgeTarget = serde_json::from_str(r#"{"topic":"t","versions":3}"#).expect("edge");
         assert_eq!(edge.versions, VersionRange::Pinned(3));
-        assert_eq!(serde_json::to_value(&edge).unwrap()["versions"], 3);
+        assert_eq!(serde_json::to_value(&edge).expect("json")["versions"], 3);
     }
 
     #[test]
@@ -680,7 +680,7 @@ mod tests {
 
     #[test]
     fn topic_strategy_derives_subjects() {
-        let mut topic: Topic = serde_json::from_str(r#"{"name":"orders"}"#).unwrap();
+        let mut topic: Topic = serde_json::from_str(r#"{"name":"orders"}"#).expect("topic");
         assert_eq!(topic.value_subject().as_deref(), Some("orders-value"));
         assert_eq!(topic.key_subject().as_deref(), Some("orders-key"));
         topic.subject_strategy = SubjectStrategy::Record;
@@ -691,7 +691,7 @@ mod tests {
 
     #[test]
     fn unknown_fields_are_refused() {
-        let err = serde_json::from_str::<Team>(r#"{"name":"t","emial":"x"}"#).unwrap_err();
+        let err = serde_json::from_str::<Team>(r#"{"name":"t","emial":"x"}"#).expect_err("typo");
         assert!(err.to_string().contains("emial"), "{err}");
     }
 }
