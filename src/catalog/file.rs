@@ -345,7 +345,7 @@ applications:
     fn unknown_keys_and_bad_names_are_refused() {
         let typo = "topics:\n  - name: a\n    partitions: 3\n";
         let error = SourcedFile::parse(typo, "typo.yaml")
-            .unwrap_err()
+            .expect_err("typo")
             .to_string();
         assert!(error.contains("partitions"), "{error}");
         let bad = "teams:\n  - name: has space\n";
