@@ -81,7 +81,9 @@ impl App {
             .merge(health::router(self.registry.clone()))
             .merge(portal::router(PortalState {
                 registry: self.registry.clone(),
+                catalog: self.catalog.clone(),
             }))
+            .merge(portal::catalog::router(self.catalog.clone()))
             .merge(openapi::router())
             .layer(DefaultBodyLimit::max(self.max_body_bytes))
             // A bug must still answer in the Confluent shape, never drop the connection.

@@ -17,11 +17,21 @@ struct Asset {
     bytes: &'static [u8],
 }
 
-const ASSETS: [Asset; 3] = [
+const ASSETS: [Asset; 5] = [
     Asset {
         name: "herald.css",
         content_type: "text/css; charset=utf-8",
         bytes: include_bytes!("../../static/herald.css"),
+    },
+    Asset {
+        name: "catalog.css",
+        content_type: "text/css; charset=utf-8",
+        bytes: include_bytes!("../../static/catalog.css"),
+    },
+    Asset {
+        name: "graph.css",
+        content_type: "text/css; charset=utf-8",
+        bytes: include_bytes!("../../static/graph.css"),
     },
     Asset {
         name: "herald.js",

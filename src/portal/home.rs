@@ -18,6 +18,7 @@ pub struct HomePage {
     cards: Vec<CountCard>,
     recent: Vec<RecentChange>,
     subjects_href: String,
+    catalog_home: super::catalog::CatalogHome,
 }
 
 pub struct CountCard {
@@ -67,6 +68,7 @@ pub async fn page(State(state): State<PortalState>) -> Result<Page<HomePage>, Po
         cards,
         recent: overview.recent.iter().map(recent_change).collect(),
         subjects_href: links::subjects(),
+        catalog_home: super::catalog::home_section(&state.catalog).await?,
     }))
 }
 

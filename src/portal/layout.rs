@@ -97,6 +97,12 @@ impl Chrome {
         assets::href("herald.css")
     }
 
+    /// The catalog pages' and graphs' stylesheets (small, cached for a year: every page
+    /// links them, so no page needs a head block of its own).
+    pub fn extra_css_hrefs(&self) -> [&'static str; 2] {
+        [assets::href("catalog.css"), assets::href("graph.css")]
+    }
+
     pub fn js_href(&self) -> &'static str {
         assets::href("herald.js")
     }

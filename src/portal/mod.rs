@@ -6,6 +6,7 @@
 //! ([`error::PortalError`]); nothing under `/ui` answers JSON.
 
 mod assets;
+pub mod catalog;
 mod diff;
 mod error;
 mod extract;
@@ -36,6 +37,7 @@ use crate::registry::Registry;
 #[derive(Clone)]
 pub struct PortalState {
     pub registry: Arc<Registry>,
+    pub catalog: Arc<crate::catalog::Catalog>,
 }
 
 /// Every portal route, all under `/ui` (the root namespace belongs to the Confluent API).

@@ -29,17 +29,35 @@ pub struct SearchPage {
     subject_total: i64,
     /// The full, paged subject list filtered the same way, when there are more hits.
     more_href: Option<String>,
-    /// Catalog hits, filled by the event catalog.
+    /// Catalog hits: domains, teams, applications, topics, events.
     catalog: Vec<SearchHit>,
+    /// Schema fields (of each subject's latest version) whose path, doc or tags match.
+    fields: Vec<FieldHit>,
+    /// Field hits in all, before the cut.
+    field_total: usize,
 }
 
 pub struct SearchHit {
-    /// What kind of entity: "Topic", "Application", "Event"...
+    /// What kind of entity: "topic", "application", "event"...
     pub kind: String,
     pub name: String,
     pub href: String,
     pub summary: String,
 }
+
+pub struct FieldHit {
+    pub path: String,
+    pub type_name: String,
+    pub subject: String,
+    pub version_href: String,
+    pub version: i32,
+    pub tags: Vec<String>,
+    /// Applications reading the subject, with their pages.
+    pub readers: Vec<(String, String)>,
+}
+
+/// Most catalog and field hits shown.
+const MAX_HITS: usize = 100;
 
 pub async fn page(
     State(state): State<PortalState>,
@@ -73,6 +91,7 @@ pub async fn page(
             listing.total,
         )
     };
+    let (catalog, fields, field_total) = catalog_hits(&state, &query).await?;
     Ok(ok(SearchPage {
         chrome,
         more_href: (subject_total > i64::from(PAGE_SIZE))
@@ -80,6 +99,58 @@ pub async fn page(
         query,
         subjects,
         subject_total,
-        catalog: Vec::new(),
+        catalog,
+        fields,
+        field_total,
     }))
+}
+
+/// Entity and field hits of the catalog's search (subjects are listed from the registry).
+async fn catalog_hits(
+    state: &PortalState,
+    query: &str,
+) -> Result<(Vec<SearchHit>, Vec<FieldHit>, usize), PortalError> {
+    if query.is_empty() {
+        return Ok((Vec::new(), Vec::new(), 0));
+    }
+    let results = state
+        .catalog
+        .search(query, crate::catalog::search::MAX_HITS)
+        .await
+        .map_err(super::catalog::failed)?;
+    let mut entities = Vec::new();
+    let mut fields = Vec::new();
+    for hit in results.hits {
+        match hit.kind.as_str() {
+            "subject" => {}
+            "field" => {
+                let (Some(subject), Some(version)) = (hit.subject.clone(), hit.version) else {
+                    continue;
+                };
+                fields.push(FieldHit {
+                    version_href: links::version(&subject, version),
+                    path: hit.name,
+                    type_name: hit.title.unwrap_or_default(),
+                    subject,
+                    version,
+                    tags: hit.tags,
+                    readers: hit
+                        .readers
+                        .into_iter()
+                        .map(|app| (format!("/ui/applications/{app}"), app))
+                        .collect(),
+                });
+            }
+            kind => entities.push(SearchHit {
+                href: format!("/ui/{kind}s/{}", hit.name),
+                kind: kind.to_owned(),
+                summary: hit.title.or(hit.snippet).unwrap_or_default(),
+                name: hit.name,
+            }),
+        }
+    }
+    let field_total = fields.len();
+    entities.truncate(MAX_HITS);
+    fields.truncate(MAX_HITS);
+    Ok((entities, fields, field_total))
 }

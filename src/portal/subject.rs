@@ -56,6 +56,8 @@ pub struct VersionPage {
 pub struct CatalogPanel {
     /// Applications producing or consuming this subject.
     pub clients: Vec<CatalogClient>,
+    /// Topics and events bound to this subject: (kind, name, page).
+    pub bound: Vec<(&'static str, String, String)>,
     /// Shown as a banner above the schema (e.g. deprecated, sunset on a date).
     pub lifecycle: Option<LifecycleBanner>,
 }
@@ -68,6 +70,8 @@ pub struct CatalogClient {
     pub role: String,
     /// The versions the application works with, e.g. `>=3` or `latest`.
     pub version_spec: String,
+    /// Whether that range takes in the version on the page.
+    pub uses_this: bool,
 }
 
 #[derive(Debug)]
@@ -147,7 +151,8 @@ pub async fn latest(
         .registry
         .version_detail(&subject, VersionSpec::Latest)
         .await?;
-    Ok(ok(VersionPage::of(&detail)))
+    let catalog = catalog_panel(&state, &detail).await?;
+    Ok(ok(VersionPage::of(&detail).with_catalog(catalog)))
 }
 
 pub async fn version(
@@ -159,7 +164,91 @@ pub async fn version(
         .registry
         .version_detail(&Subject::new(subject), spec)
         .await?;
-    Ok(ok(VersionPage::of(&detail)))
+    let catalog = catalog_panel(&state, &detail).await?;
+    Ok(ok(VersionPage::of(&detail).with_catalog(catalog)))
+}
+
+/// What the event catalog says about the subject: who writes and reads it (and whether
+/// their version range takes in this version), the topics and events bound to it, and a
+/// banner when an event bound to it is being retired.
+async fn catalog_panel(
+    state: &PortalState,
+    detail: &VersionDetail,
+) -> Result<CatalogPanel, PortalError> {
+    use crate::catalog::model::Lifecycle;
+    let snapshot = state
+        .catalog
+        .snapshot()
+        .await
+        .map_err(super::catalog::failed)?;
+    let subject = detail.version.subject.as_str();
+    let usage = snapshot.subject_usage(subject);
+    let live: Vec<i32> = detail
+        .versions
+        .iter()
+        .filter(|v| !v.deleted)
+        .map(|v| v.version)
+        .collect();
+    let clients = usage
+        .edges
+        .iter()
+        .map(|edge| CatalogClient {
+            application: edge.application.to_string(),
+            href: format!("/ui/applications/{}", edge.application),
+            role: edge.role.as_str().to_owned(),
+            version_spec: edge.versions.to_string(),
+            uses_this: edge
+                .versions
+                .select(&live)
+                .contains(&detail.version.version),
+        })
+        .collect();
+    let bound = usage
+        .topics
+        .iter()
+        .map(|t| ("topic", t.to_string(), format!("/ui/topics/{t}")))
+        .chain(
+            usage
+                .events
+                .iter()
+                .map(|e| ("event", e.to_string(), format!("/ui/events/{e}"))),
+        )
+        .collect();
+    let lifecycle = usage
+        .events
+        .iter()
+        .filter_map(|name| snapshot.events.get(name))
+        .filter(|event| event.lifecycle != Lifecycle::Released)
+        .max_by_key(|event| event.lifecycle)
+        .map(|event| {
+            let (tone, title) = match event.lifecycle {
+                Lifecycle::Draft => ("info", "Draft."),
+                Lifecycle::Deprecated => ("warning", "Deprecated."),
+                _ => ("danger", "Retired."),
+            };
+            let mut message = format!(
+                "The event {} bound to this subject is {}",
+                event.name,
+                event.lifecycle.as_str()
+            );
+            if let Some(sunset) = &event.sunset {
+                message.push_str(&format!("; sunset on {}", sunset.as_str()));
+            }
+            if let Some(next) = &event.replaced_by {
+                message.push_str(&format!("; use {next} instead"));
+            }
+            message.push('.');
+            LifecycleBanner {
+                tone,
+                title: title.to_owned(),
+                message,
+            }
+        });
+    Ok(CatalogPanel {
+        clients,
+        bound,
+        lifecycle,
+    })
 }
 
 /// A version in a path: a number or `latest`; anything else names no page.
@@ -169,6 +258,11 @@ pub fn path_version(text: &str) -> Result<VersionSpec, PortalError> {
 }
 
 impl VersionPage {
+    fn with_catalog(mut self, catalog: CatalogPanel) -> Self {
+        self.catalog = catalog;
+        self
+    }
+
     fn of(detail: &VersionDetail) -> Self {
         let current = &detail.version;
         let subject = current.subject.as_str();

@@ -10,6 +10,7 @@ mod config_mode;
 mod durability;
 mod formats;
 mod portal;
+mod portal_catalog;
 mod schemas;
 mod subjects;
 mod transport;

@@ -1,0 +1,174 @@
+//! `/ui/applications` (filtered by text, tag, domain, owner and lifecycle) and
+//! `/ui/applications/{name}`: what an application produces and consumes, its
+//! neighbourhood graph and its AsyncAPI document.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::State;
+
+use crate::catalog::Catalog;
+use crate::catalog::model::{EntityKind, EntityName};
+use crate::catalog::snapshot::Role;
+use crate::portal::extract::{PortalPath, PortalQuery};
+use crate::portal::layout::{Chrome, Section};
+use crate::portal::{Page, PortalError, links, ok};
+
+use super::filters::{Filters, ListParams, MAX_ROWS, Tally};
+use super::graphs::{self, GraphView};
+use super::resolve::{EdgeRow, LiveVersions};
+use super::topics::{domain_and_owner_options, tag_options};
+use super::view::{self, Banner, EntityLink, LifecycleBadge, SelectOption, TagLink};
+use super::{entity_name, not_found, snapshot};
+
+#[derive(Template)]
+#[template(path = "catalog/applications.html")]
+pub struct ApplicationsPage {
+    chrome: Chrome,
+    filters: Filters,
+    tags: Vec<SelectOption>,
+    domains: Vec<SelectOption>,
+    owners: Vec<SelectOption>,
+    lifecycles: Vec<SelectOption>,
+    rows: Vec<ApplicationRow>,
+    tally: Tally,
+    clear_href: String,
+}
+
+pub struct ApplicationRow {
+    link: EntityLink,
+    lifecycle: LifecycleBadge,
+    domain: Option<EntityLink>,
+    owner: Option<EntityLink>,
+    produces: usize,
+    consumes: usize,
+    tags: Vec<TagLink>,
+}
+
+pub async fn list(
+    State(catalog): State<Arc<Catalog>>,
+    PortalQuery(params): PortalQuery<ListParams>,
+) -> Result<Page<ApplicationsPage>, PortalError> {
+    let filters = Filters::parse(&params)?;
+    let snapshot = snapshot(&catalog).await?;
+    let matching: Vec<_> = snapshot
+        .applications
+        .values()
+        .filter(|a| {
+            filters.matches_text(&[
+                Some(a.name.as_str()),
+                a.title.as_deref(),
+                a.description.as_deref(),
+            ]) && filters.matches_tags(&a.tags)
+                && filters.matches_domain(a.domain.as_ref().map(EntityName::as_str))
+                && filters.matches_owner(a.owner.as_ref().map(EntityName::as_str))
+                && filters.matches_lifecycle(a.lifecycle)
+        })
+        .collect();
+    let rows: Vec<ApplicationRow> = matching
+        .iter()
+        .take(MAX_ROWS)
+        .map(|app| ApplicationRow {
+            link: EntityLink::new(EntityKind::Application, &app.name, app.title.as_deref()),
+            lifecycle: LifecycleBadge::of(app.lifecycle),
+            domain: EntityLink::maybe(&snapshot, EntityKind::Domain, app.domain.as_ref()),
+            owner: EntityLink::maybe(&snapshot, EntityKind::Team, app.owner.as_ref()),
+            produces: app.produces.len(),
+            consumes: app.consumes.len(),
+            tags: TagLink::for_kind(EntityKind::Application, &app.tags),
+        })
+        .collect();
+    let tally = Tally::new(
+        matching.len(),
+        rows.len(),
+        "application",
+        "applications",
+        filters.any(),
+    );
+    let (domains, owners) = domain_and_owner_options(&snapshot, &filters);
+    Ok(ok(ApplicationsPage {
+        chrome: Chrome::new("Applications", Section::Applications).here("Applications"),
+        tags: tag_options(snapshot.applications.values().map(|a| &a.tags), &filters),
+        domains,
+        owners,
+        lifecycles: filters.lifecycle_options(),
+        rows,
+        tally,
+        clear_href: view::list_href(EntityKind::Application),
+        filters,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "catalog/application.html")]
+pub struct ApplicationPage {
+    chrome: Chrome,
+    name: String,
+    title: String,
+    lifecycle: LifecycleBadge,
+    banner: Option<Banner>,
+    description: Option<String>,
+    tags: Vec<TagLink>,
+    domain: Option<EntityLink>,
+    owner: Option<EntityLink>,
+    /// The repository as text, and as a link when its URL is a plain web address.
+    repository: Option<(String, Option<String>)>,
+    metadata: Vec<(String, String)>,
+    updated: Option<String>,
+    produces: Vec<EdgeRow>,
+    consumes: Vec<EdgeRow>,
+    graph: GraphView,
+    asyncapi_yaml: String,
+    asyncapi_json: String,
+    api_href: String,
+}
+
+pub async fn page(
+    State(catalog): State<Arc<Catalog>>,
+    PortalPath(name): PortalPath<String>,
+) -> Result<Page<ApplicationPage>, PortalError> {
+    let key = entity_name(EntityKind::Application, &name)?;
+    let snapshot = snapshot(&catalog).await?;
+    let Some(app) = snapshot.applications.get(&key) else {
+        return Err(not_found(EntityKind::Application, &name));
+    };
+    let mut live = LiveVersions::new(catalog.registry().store());
+    let (produced, consumed): (Vec<_>, Vec<_>) = snapshot
+        .edges()
+        .filter(|e| e.application.name == app.name)
+        .partition(|e| e.role == Role::Produces);
+    let produces = EdgeRow::all(&snapshot, &produced, &mut live).await?;
+    let consumes = EdgeRow::all(&snapshot, &consumed, &mut live).await?;
+    let drawn = graphs::application_neighbourhood(&snapshot, app);
+    let note = drawn.trimmed.then(|| {
+        "The other applications on these topics are left out to keep the graph legible.".to_owned()
+    });
+    let api_href = view::api_href(EntityKind::Application, app.name.as_str());
+    Ok(ok(ApplicationPage {
+        chrome: Chrome::new(format!("Application {}", app.name), Section::Applications)
+            .crumb("Applications", view::list_href(EntityKind::Application))
+            .here(app.name.to_string()),
+        name: app.name.to_string(),
+        title: app.title.clone().unwrap_or_else(|| app.name.to_string()),
+        lifecycle: LifecycleBadge::of(app.lifecycle),
+        banner: Banner::of(app.lifecycle, None, None),
+        description: view::description(app.description.as_deref()),
+        tags: TagLink::for_kind(EntityKind::Application, &app.tags),
+        domain: EntityLink::maybe(&snapshot, EntityKind::Domain, app.domain.as_ref()),
+        owner: EntityLink::maybe(&snapshot, EntityKind::Team, app.owner.as_ref()),
+        repository: app
+            .repository
+            .as_deref()
+            .map(|r| (view::url_text(r), view::safe_url(Some(r)))),
+        metadata: view::metadata_rows(&app.metadata),
+        updated: snapshot
+            .stamp(EntityKind::Application, &app.name)
+            .map(|s| links::display_time(&s.updated_at)),
+        produces,
+        consumes,
+        graph: GraphView::of(&drawn.graph, note),
+        asyncapi_yaml: format!("{api_href}/asyncapi?format=yaml"),
+        asyncapi_json: format!("{api_href}/asyncapi?format=json"),
+        api_href,
+    }))
+}

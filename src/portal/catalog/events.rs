@@ -1,0 +1,263 @@
+//! `/ui/events` (filtered by text, lifecycle, kind, tag, domain and owner) and
+//! `/ui/events/{name}`: an event with its lifecycle banner, the field tree of its latest
+//! schema, and who produces and consumes it.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::State;
+
+use crate::catalog::Catalog;
+use crate::catalog::model::{EntityKind, EntityName, Event};
+use crate::catalog::snapshot::Role;
+use crate::portal::extract::{PortalPath, PortalQuery};
+use crate::portal::layout::{Chrome, Section};
+use crate::portal::{Page, PortalError, links, ok};
+use crate::schema::fields::FieldInfo;
+
+use super::filters::{Filters, ListParams, MAX_ROWS, Tally, capitalized};
+use super::resolve::{EdgeRow, LiveVersions};
+use super::topics::{domain_and_owner_options, tag_options};
+use super::view::{self, Banner, EntityLink, LifecycleBadge, SelectOption, TagLink};
+use super::{entity_name, failed, not_found, snapshot};
+
+/// Most field rows one page lists.
+const MAX_FIELD_ROWS: usize = 2_000;
+
+#[derive(Template)]
+#[template(path = "catalog/events.html")]
+pub struct EventsPage {
+    chrome: Chrome,
+    filters: Filters,
+    tags: Vec<SelectOption>,
+    domains: Vec<SelectOption>,
+    owners: Vec<SelectOption>,
+    lifecycles: Vec<SelectOption>,
+    kinds: Vec<SelectOption>,
+    rows: Vec<EventRow>,
+    tally: Tally,
+    clear_href: String,
+}
+
+pub struct EventRow {
+    link: EntityLink,
+    kind: &'static str,
+    lifecycle: LifecycleBadge,
+    sunset: Option<String>,
+    topic: Option<EntityLink>,
+    domain: Option<EntityLink>,
+    owner: Option<EntityLink>,
+    tags: Vec<TagLink>,
+}
+
+pub async fn list(
+    State(catalog): State<Arc<Catalog>>,
+    PortalQuery(params): PortalQuery<ListParams>,
+) -> Result<Page<EventsPage>, PortalError> {
+    let filters = Filters::parse(&params)?;
+    let snapshot = snapshot(&catalog).await?;
+    let matching: Vec<&Event> = snapshot
+        .events
+        .values()
+        .filter(|e| {
+            filters.matches_text(&[
+                Some(e.name.as_str()),
+                e.title.as_deref(),
+                e.description.as_deref(),
+                e.subject.as_deref(),
+            ]) && filters.matches_tags(&e.tags)
+                && filters.matches_domain(e.domain.as_ref().map(EntityName::as_str))
+                && filters.matches_owner(e.owner.as_ref().map(EntityName::as_str))
+                && filters.matches_lifecycle(e.lifecycle)
+                && filters.matches_kind(e.kind)
+        })
+        .collect();
+    let rows: Vec<EventRow> = matching
+        .iter()
+        .take(MAX_ROWS)
+        .map(|event| EventRow {
+            link: EntityLink::new(EntityKind::Event, &event.name, event.title.as_deref()),
+            kind: event.kind.as_str(),
+            lifecycle: LifecycleBadge::of(event.lifecycle),
+            sunset: event.sunset.as_ref().map(|d| d.as_str().to_owned()),
+            topic: EntityLink::maybe(&snapshot, EntityKind::Topic, event.topic.as_ref()),
+            domain: EntityLink::maybe(&snapshot, EntityKind::Domain, event.domain.as_ref()),
+            owner: EntityLink::maybe(&snapshot, EntityKind::Team, event.owner.as_ref()),
+            tags: TagLink::for_kind(EntityKind::Event, &event.tags),
+        })
+        .collect();
+    let tally = Tally::new(matching.len(), rows.len(), "event", "events", filters.any());
+    let (domains, owners) = domain_and_owner_options(&snapshot, &filters);
+    Ok(ok(EventsPage {
+        chrome: Chrome::new("Events", Section::Events).here("Events"),
+        tags: tag_options(snapshot.events.values().map(|e| &e.tags), &filters),
+        domains,
+        owners,
+        lifecycles: filters.lifecycle_options(),
+        kinds: filters.kind_options(),
+        rows,
+        tally,
+        clear_href: view::list_href(EntityKind::Event),
+        filters,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "catalog/event.html")]
+pub struct EventPage {
+    chrome: Chrome,
+    name: String,
+    title: String,
+    kind: String,
+    lifecycle: LifecycleBadge,
+    banner: Option<Banner>,
+    description: Option<String>,
+    tags: Vec<TagLink>,
+    topic: Option<EntityLink>,
+    domain: Option<EntityLink>,
+    owner: Option<EntityLink>,
+    sunset: Option<String>,
+    replaced_by: Option<EntityLink>,
+    /// Events that name this one as their replacement.
+    replaces: Vec<EntityLink>,
+    metadata: Vec<(String, String)>,
+    updated: Option<String>,
+    schema: SchemaView,
+    producers: Vec<EdgeRow>,
+    consumers: Vec<EdgeRow>,
+    api_href: String,
+}
+
+/// The event's subject and the fields of its latest live version.
+pub struct SchemaView {
+    /// The subject name and its page.
+    pub subject: Option<(String, String)>,
+    /// The latest live version and its page; None when not registered.
+    pub latest: Option<(i32, String)>,
+    pub fields: Vec<FieldRow>,
+    pub fields_hidden: usize,
+}
+
+pub struct FieldRow {
+    pub name: String,
+    pub path: String,
+    /// `d0`..`d8`: indentation by depth.
+    pub depth_class: String,
+    pub type_name: String,
+    pub doc: Option<String>,
+    pub required: bool,
+    pub tags: Vec<TagLink>,
+}
+
+impl FieldRow {
+    fn of(field: &FieldInfo) -> Self {
+        Self {
+            name: field.name.clone(),
+            path: field.path.clone(),
+            depth_class: format!("d{}", field.depth.min(8)),
+            type_name: field.type_name.clone(),
+            doc: field.doc.clone(),
+            required: field.required,
+            tags: TagLink::for_fields(&field.tags),
+        }
+    }
+}
+
+pub async fn page(
+    State(catalog): State<Arc<Catalog>>,
+    PortalPath(name): PortalPath<String>,
+) -> Result<Page<EventPage>, PortalError> {
+    let key = entity_name(EntityKind::Event, &name)?;
+    let snapshot = snapshot(&catalog).await?;
+    let Some(event) = snapshot.events.get(&key) else {
+        return Err(not_found(EntityKind::Event, &name));
+    };
+    let mut live = LiveVersions::new(catalog.registry().store());
+    let schema = schema_view(&catalog, event).await?;
+
+    let (produced, consumed): (Vec<_>, Vec<_>) = snapshot
+        .event_edges(event)
+        .into_iter()
+        .partition(|e| e.role == Role::Produces);
+    let mut producers = EdgeRow::all(&snapshot, &produced, &mut live).await?;
+    let mut consumers = EdgeRow::all(&snapshot, &consumed, &mut live).await?;
+    // Whole-topic edges resolve every subject of the topic; this page is about one.
+    if let Some(subject) = &event.subject {
+        for row in producers.iter_mut().chain(consumers.iter_mut()) {
+            if row.resolved.iter().any(|r| r.subject == *subject) {
+                row.resolved.retain(|r| r.subject == *subject);
+            }
+        }
+    }
+
+    let replaced_by = EntityLink::maybe(&snapshot, EntityKind::Event, event.replaced_by.as_ref());
+    let sunset = event.sunset.as_ref().map(|d| d.as_str().to_owned());
+    let replaces = snapshot
+        .events
+        .values()
+        .filter(|e| e.replaced_by.as_ref() == Some(&event.name))
+        .map(|e| EntityLink::new(EntityKind::Event, &e.name, e.title.as_deref()))
+        .collect();
+    Ok(ok(EventPage {
+        chrome: Chrome::new(format!("Event {}", event.name), Section::Events)
+            .crumb("Events", view::list_href(EntityKind::Event))
+            .here(event.name.to_string()),
+        name: event.name.to_string(),
+        title: event
+            .title
+            .clone()
+            .unwrap_or_else(|| event.name.to_string()),
+        kind: capitalized(event.kind.as_str()),
+        lifecycle: LifecycleBadge::of(event.lifecycle),
+        banner: Banner::of(event.lifecycle, sunset.clone(), replaced_by.clone()),
+        description: view::description(event.description.as_deref()),
+        tags: TagLink::for_kind(EntityKind::Event, &event.tags),
+        topic: EntityLink::maybe(&snapshot, EntityKind::Topic, event.topic.as_ref()),
+        domain: EntityLink::maybe(&snapshot, EntityKind::Domain, event.domain.as_ref()),
+        owner: EntityLink::maybe(&snapshot, EntityKind::Team, event.owner.as_ref()),
+        sunset,
+        replaced_by,
+        replaces,
+        metadata: view::metadata_rows(&event.metadata),
+        updated: snapshot
+            .stamp(EntityKind::Event, &event.name)
+            .map(|s| links::display_time(&s.updated_at)),
+        schema,
+        producers,
+        consumers,
+        api_href: view::api_href(EntityKind::Event, event.name.as_str()),
+    }))
+}
+
+/// The subject's latest live version and its fields (memoised per schema id).
+async fn schema_view(catalog: &Catalog, event: &Event) -> Result<SchemaView, PortalError> {
+    let Some(subject) = &event.subject else {
+        return Ok(SchemaView {
+            subject: None,
+            latest: None,
+            fields: Vec::new(),
+            fields_hidden: 0,
+        });
+    };
+    let rows = catalog
+        .registry()
+        .store()
+        .subject_versions(subject)
+        .await
+        .map_err(|e| super::internal(&e))?;
+    let latest = rows.iter().rev().find(|row| !row.deleted);
+    let fields = match latest {
+        Some(row) => catalog.fields_of(row.schema_id).await.map_err(failed)?,
+        None => Arc::default(),
+    };
+    Ok(SchemaView {
+        subject: Some((subject.clone(), links::subject(subject))),
+        latest: latest.map(|row| (row.version, links::version(subject, row.version))),
+        fields: fields
+            .iter()
+            .take(MAX_FIELD_ROWS)
+            .map(FieldRow::of)
+            .collect(),
+        fields_hidden: fields.len().saturating_sub(MAX_FIELD_ROWS),
+    })
+}
