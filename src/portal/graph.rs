@@ -1703,13 +1703,13 @@ fn write_node(out: &mut String, node: &Node, b: &NodeBox) -> fmt::Result {
     let full = full_label(node);
     let href = node.href.as_deref().and_then(safe_href);
     let r = &b.rect;
+    // A link's accessible name is its visible text ("app order-service"): an aria-label
+    // or a <title> inside it would make the name differ from what sighted users read.
     if let Some(href) = href {
         write!(
             out,
-            "<a href=\"{}\" aria-label=\"{} {}\"{}>",
+            "<a href=\"{}\"{}>",
             Esc(href),
-            kind.badge(),
-            Esc(full),
             if node.focus {
                 " aria-current=\"page\""
             } else {
@@ -1719,12 +1719,13 @@ fn write_node(out: &mut String, node: &Node, b: &NodeBox) -> fmt::Result {
     }
     write!(
         out,
-        "<g class=\"node node-{}{}\"><title>{} ({})</title>",
+        "<g class=\"node node-{}{}\">",
         kind.name(),
         if node.focus { " node-focus" } else { "" },
-        Esc(full),
-        kind.name()
     )?;
+    if href.is_none() {
+        write!(out, "<title>{} ({})</title>", Esc(full), kind.name())?;
+    }
     let radius = kind.corner_radius();
     if node.focus {
         write!(
@@ -2374,7 +2375,7 @@ mod tests {
         g.nodes
             .push(Node::new("d", "d", NodeKind::Application).with_href("/apps/d"));
         let out = svg(&g);
-        assert!(out.contains("<a href=\"/apps/d\" aria-label=\"app d\">"));
+        assert!(out.contains("<a href=\"/apps/d\">"));
         assert!(out.contains("role=\"group\""));
     }
 
@@ -2437,14 +2438,13 @@ mod tests {
     fn long_labels_are_cut_but_kept_in_title() {
         let long = "a-very-long-topic-name-that-goes-on-and-on.and-on";
         let mut g = Graph::new("long");
-        g.nodes
-            .push(Node::new("t", long, NodeKind::Topic).with_href("/t"));
+        // Not a link: links are named by their visible text, other nodes by a <title>.
+        g.nodes.push(Node::new("t", long, NodeKind::Topic));
         let lay = layout(&g).expect("layout");
         assert_eq!(lay.nodes[0].label.chars().count(), MAX_LABEL_CHARS);
         assert!(lay.nodes[0].label.ends_with('…'));
         let out = svg(&g);
         assert!(out.contains(&format!("<title>{long} (topic)</title>")));
-        assert!(out.contains(&format!("aria-label=\"topic {long}\"")));
         assert!(out.contains(&format!(">{}</text>", lay.nodes[0].label)));
         let box_width = lay.nodes[0].rect.width;
         assert!(box_width >= MAX_LABEL_CHARS as f64 * CHAR_W);
@@ -2613,7 +2613,7 @@ mod tests {
         let at = |s: &str| out.find(s).expect(s);
         assert!(at("href=\"/p\"") < at("href=\"/t\""));
         assert!(at("href=\"/t\"") < at("href=\"/c\""));
-        assert!(out.contains("<a href=\"/t\" aria-label=\"topic topic\" aria-current=\"page\">"));
+        assert!(out.contains("<a href=\"/t\" aria-current=\"page\">"));
         assert!(out.contains("class=\"halo\""));
         // An empty title still names the drawing.
         g.title = "  ".into();
