@@ -124,7 +124,9 @@ where
             .headers()
             .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok());
-        match choose(accept) {
+        // `GET /` sends browsers to the portal whatever they accept (the handler decides).
+        let root = request.method() == axum::http::Method::GET && request.uri().path() == "/";
+        match choose(accept).or(root.then_some(V1_JSON)) {
             Some(chosen) => NegotiateFuture::Inner {
                 future: self.inner.call(request),
                 chosen,

@@ -516,14 +516,16 @@ async fn the_root_sends_browsers_to_the_portal_and_clients_get_json() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
-    let response = no_redirects
-        .get(app.url("/"))
-        .header(header::ACCEPT, BROWSER_ACCEPT)
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(response.status().as_u16(), 303);
-    assert_eq!(response.headers()[header::LOCATION], "/ui/");
+    for accept in [BROWSER_ACCEPT, "text/html"] {
+        let response = no_redirects
+            .get(app.url("/"))
+            .header(header::ACCEPT, accept)
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(response.status().as_u16(), 303, "{accept}");
+        assert_eq!(response.headers()[header::LOCATION], "/ui/");
+    }
 
     let (status, body) = app.get("/").await;
     assert_eq!(status, 200);
