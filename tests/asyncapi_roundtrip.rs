@@ -340,8 +340,9 @@ async fn an_empty_catalog_exports_a_valid_skeleton() {
 }
 
 /// Protobuf imports of other subjects and an Avro chain of references (A uses B uses C)
-/// travel through a document into a fresh registry. (Such Protobuf payloads are valid
-/// AsyncAPI, but the official protobuf schema parser cannot load imports: see
+/// travel through a document into a fresh registry. (The Protobuf payload shows a
+/// self-contained file, with a copy of what it imports, for the official protobuf schema
+/// parser, which cannot load imports; the registered text travels beside it: see
 /// `src/catalog/asyncapi.rs`.)
 #[tokio::test]
 async fn references_of_every_format_travel_to_a_fresh_registry() {
@@ -388,6 +389,16 @@ schemas:
     assert!(
         invoice.contains(r#""name":"Money""#) && invoice.contains(r#""symbols":["EUR","USD"]"#),
         "{invoice}"
+    );
+    // The Protobuf payload stands alone too: Money is copied in, the import is gone.
+    let order = &document["components"]["messages"]["OrderTaken"]["payload"];
+    assert_eq!(
+        order["schema"],
+        "syntax = \"proto3\";\npackage orders;\n\n// @RootNode\nmessage Order {\n  string id = 1;\n  Money total = 2;\n}\n// Copy of common.Money (common/money.proto).\nmessage Money {\n  int64 cents = 1;\n  string currency = 2;\n}\n"
+    );
+    assert_eq!(
+        order["x-herald-schema-text"],
+        latest_text(&source, "orders-value").await
     );
     let placed: Vec<&String> = document["components"]["schemas"]
         .as_object()

@@ -42,14 +42,34 @@
 //!   `#/components/schemas/<subject>.v<version>/schema`. Draft-04's boolean
 //!   `exclusiveMinimum`/`exclusiveMaximum` become draft-07's numbers (the declared format).
 //! - **PROTOBUF**: `{"schemaFormat": "application/vnd.google.protobuf;version=3" (or 2),
-//!   "schema": "<.proto text>"}`. When the file has several top-level messages, the first
-//!   is marked `// @RootNode` (the official protobuf schema parser needs one root; Confluent
-//!   serialisers use the first message). Imports of other subjects (and
-//!   `confluent/meta.proto`) stay imports: the official protobuf schema parser cannot
-//!   load imports other than `google/protobuf/*` and `google/type/*`.
+//!   "schema": "<.proto text>"}`. The official protobuf schema parser loads no imports but
+//!   protobuf.js's bundled `google/protobuf/{any,duration,empty,field_mask,struct,timestamp,
+//!   wrappers}.proto` and its `google/type/*` files (`parser_loads`). A file that imports
+//!   anything else (another subject, `confluent/meta.proto`, `confluent/type/decimal.proto`,
+//!   `google/protobuf/descriptor.proto`) is shown self-contained
+//!   ([`ProtobufSchema::self_contained_text`]): its own types, plus a copy of every message
+//!   and enum it uses from those imports (transitively), in its own package. A copy keeps its
+//!   name; when that name is taken (or an enum's value name, as enum values share their
+//!   enum's scope) it goes inside a message named after its source package in CamelCase
+//!   (`shop.common.v1.Money` -> `ShopCommonV1.Money`), which holds nothing but copies. Each
+//!   copy says where it comes from (`// Copy of shop.common.v1.Money (<import path>).`).
+//!   References are respelled to the copies (the shortest
+//!   name both protoc and protobuf.js resolve to the same type); field names, numbers, labels
+//!   and types stay exactly as registered: only full names of copied types change (a proto2
+//!   copy in a proto3 file states its packing, and its `required` and defaults become
+//!   comments). Copies rather than one message with everything nested: the main file's own
+//!   types keep their full names and the text reads like the registered one, and the file
+//!   compiles on its own with protoc. Options that are extensions
+//!   (`[(confluent.field_meta).tags = "PII"]`) are dropped, with Confluent's `doc` and `tags`
+//!   kept as `//` comments (`// tags: PII`, a field description for the parser), and so are
+//!   custom option declarations. When the text has several top-level messages (a
+//!   self-contained text: several messages at all), the first is marked `// @RootNode` (the
+//!   parser needs one root; Confluent serialisers use the first message). A file without
+//!   messages (enums only, as a referenced version may be) ends with an empty
+//!   `message HeraldNoMessage {}` so that the parser takes it.
 //!
-//! Whenever the payload is not the registered text (resolved, rewritten, marked), the
-//! payload carries `x-herald-schema-text` (the registered text) and
+//! Whenever the payload is not the registered text (resolved, rewritten, self-contained,
+//! marked), the payload carries `x-herald-schema-text` (the registered text) and
 //! `x-herald-references` (name, subject, version), and each referenced version is in
 //! `components.schemas` (with `x-herald-subject`, `x-herald-version`, `x-herald-schema-id`),
 //! so an import registers exactly what the registry holds.
@@ -82,7 +102,8 @@ use super::model::{
 use super::snapshot::{EdgeRef, Role, Snapshot};
 use super::{ApplyReport, Catalog, CatalogError};
 use crate::registry::RegistryError;
-use crate::schema::SchemaType;
+use crate::schema::protobuf::ProtobufSchema;
+use crate::schema::{Dependency, SchemaType};
 use crate::storage::StoredSchema;
 
 /// The AsyncAPI version exported.
@@ -798,9 +819,8 @@ impl Builder<'_> {
                 } else {
                     PROTOBUF_FORMAT
                 };
-                let marked = mark_root_message(&schema.text);
-                let rewritten = marked.is_some();
-                let body = marked.unwrap_or_else(|| schema.text.clone());
+                let body = protobuf_payload(schema);
+                let rewritten = body != schema.text;
                 (format, body.into(), rewritten)
             }
         };
@@ -1085,16 +1105,128 @@ fn is_proto2(text: &str) -> bool {
     }
 }
 
-/// With several top-level messages and no `@RootNode` mark, the text with the first one
-/// marked (the official protobuf schema parser needs a single root).
-fn mark_root_message(text: &str) -> Option<String> {
+/// Whether the official protobuf schema parser loads `import` itself: protobuf.js bundles
+/// these `google/protobuf` files (not `descriptor.proto`, `api.proto`, `type.proto` or
+/// `source_context.proto`), and the parser these `google/type` files.
+fn parser_loads(import: &str) -> bool {
+    const GOOGLE_PROTOBUF: [&str; 7] = [
+        "any",
+        "duration",
+        "empty",
+        "field_mask",
+        "struct",
+        "timestamp",
+        "wrappers",
+    ];
+    const GOOGLE_TYPE: [&str; 17] = [
+        "calendar_period",
+        "color",
+        "date",
+        "datetime",
+        "dayofweek",
+        "decimal",
+        "expr",
+        "fraction",
+        "interval",
+        "latlng",
+        "localized_text",
+        "money",
+        "month",
+        "phone_number",
+        "postal_address",
+        "quaternion",
+        "timeofday",
+    ];
+    let Some(stem) = import.strip_suffix(".proto") else {
+        return false;
+    };
+    if let Some(name) = stem.strip_prefix("google/protobuf/") {
+        GOOGLE_PROTOBUF.contains(&name)
+    } else if let Some(name) = stem.strip_prefix("google/type/") {
+        GOOGLE_TYPE.contains(&name)
+    } else {
+        false
+    }
+}
+
+/// The `.proto` text of a Protobuf payload: the registered text, or when it imports what
+/// the official parser cannot load, the self-contained text; the root marked either way.
+fn protobuf_payload(schema: &ExportedSchema) -> String {
+    let imports_beyond = schema.text.lines().any(|line| {
+        line.strip_prefix("import ")
+            .map(|rest| {
+                rest.trim_start_matches("public ")
+                    .trim_start_matches("weak ")
+            })
+            .and_then(|rest| rest.trim().strip_prefix('"'))
+            .and_then(|rest| rest.split('"').next())
+            .is_some_and(|import| !parser_loads(import))
+    });
+    let flattened = if imports_beyond {
+        ProtobufSchema::parse(&schema.text, &protobuf_dependencies(schema))
+            .ok()
+            .filter(|parsed| parsed.imports_beyond(parser_loads))
+            .map(|parsed| parsed.self_contained_text(parser_loads))
+    } else {
+        None
+    };
+    let text = match flattened {
+        Some(text) => mark_root_message(&text, true).unwrap_or(text),
+        None => mark_root_message(&schema.text, false).unwrap_or_else(|| schema.text.clone()),
+    };
+    if text.lines().any(|line| line.starts_with("message ")) {
+        return text;
+    }
+    // A file of enums only (a referenced version, say): the parser refuses a file without
+    // a message, so one that says what it is closes the text.
+    let mut name = String::from("HeraldNoMessage");
+    while text.contains(&name) {
+        name.push('_');
+    }
+    let separator = if text.ends_with('\n') { "\n" } else { "\n\n" };
+    format!(
+        "{text}{separator}// @RootNode\n// Not part of the schema: this file declares no message.\nmessage {name} {{}}\n"
+    )
+}
+
+/// What a Protobuf schema imports, dependencies first (each import path once).
+fn protobuf_dependencies(schema: &ExportedSchema) -> Vec<Dependency> {
+    fn walk(schema: &ExportedSchema, seen: &mut BTreeSet<String>, out: &mut Vec<Dependency>) {
+        for reference in &schema.references {
+            if seen.insert(reference.name.clone()) {
+                walk(&reference.schema, seen, out);
+                out.push(Dependency {
+                    name: reference.name.clone(),
+                    text: reference.schema.text.clone(),
+                });
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(schema, &mut BTreeSet::new(), &mut out);
+    out
+}
+
+/// With several top-level messages (with `nested`, several messages at any depth) and no
+/// `@RootNode` mark, the text with the first top-level message marked (the official
+/// protobuf schema parser needs a single root).
+fn mark_root_message(text: &str, nested: bool) -> Option<String> {
+    let declares = |line: &str| line.starts_with("message ");
     let top_level: Vec<usize> = text
         .lines()
         .enumerate()
-        .filter(|(_, line)| line.starts_with("message "))
+        .filter(|(_, line)| declares(line))
         .map(|(index, _)| index)
         .collect();
-    if top_level.len() < 2 || text.contains("@RootNode") {
+    let several = if nested {
+        text.lines()
+            .filter(|line| declares(line.trim_start()))
+            .count()
+            > 1
+    } else {
+        top_level.len() > 1
+    };
+    if !several || text.contains("@RootNode") {
         return None;
     }
     let first = top_level.first().copied()?;
@@ -3129,6 +3261,435 @@ mod tests {
         assert_eq!(types, vec![Some("JSON"), Some("PROTOBUF")]);
     }
 
+    // ---- Protobuf payloads that import what the official parser cannot load
+
+    const CURRENCY_PROTO: &str = "syntax = \"proto3\";\npackage shop.common.v1;\n\nenum Currency {\n  UNKNOWN = 0;\n  EUR = 1;\n  USD = 2;\n}\n";
+    const MONEY_PROTO: &str = "syntax = \"proto3\";\npackage shop.common.v1;\n\nimport \"shop/common/v1/currency.proto\";\nimport \"google/protobuf/wrappers.proto\";\n\nmessage Money {\n  int64 units = 1;\n  Currency currency = 2;\n  .google.protobuf.StringValue note = 3;\n  Rounding rounding = 4;\n\n  message Rounding {\n    int32 digits = 1;\n  }\n}\n";
+    const ADDRESS_PROTO: &str = "syntax = \"proto3\";\npackage shop.common.v1;\n\nmessage Address {\n  string city = 1;\n}\nmessage Unused {\n  bool flag = 1;\n}\n";
+    const LEGACY_PROTO: &str = "syntax = \"proto2\";\npackage shop.legacy;\n\nmessage Money {\n  required int32 cents = 1;\n  repeated int32 history = 2;\n  optional string currency = 3 [default = \"EUR\"];\n}\n";
+    /// Imports a chain (Money imports Currency), clashes (its own `Money`, a proto2
+    /// `Money` and an enum value `UNKNOWN` both files declare) and a well-known type.
+    const ORDER_PROTO: &str = "syntax = \"proto3\";\npackage shop.orders.v1;\n\nimport \"google/protobuf/timestamp.proto\";\nimport \"shop/common/v1/money.proto\";\nimport \"shop/common/v1/address.proto\";\nimport \"shop/legacy/money.proto\";\n\nmessage OrderPlaced {\n  string id = 1;\n  shop.common.v1.Money total = 2;\n  repeated shop.legacy.Money legacy = 3;\n  map<string, shop.common.v1.Money> by_item = 4;\n  Kind kind = 5;\n  google.protobuf.Timestamp at = 6;\n  shop.common.v1.Money.Rounding rounding = 7;\n  shop.common.v1.Address ship_to = 8;\n  Money local = 9;\n  optional int32 priority = 10;\n\n  oneof payment {\n    string card = 11;\n    string voucher = 12;\n  }\n}\nmessage Money {\n  string amount = 1;\n}\nenum Kind {\n  UNKNOWN = 0;\n  RETAIL = 1;\n}\n";
+    /// Field-level tags and docs from `confluent/meta.proto`, and a custom option.
+    const CUSTOMER_PROTO: &str = "syntax = \"proto3\";\npackage shop.customers.v1;\n\nimport \"confluent/meta.proto\";\nimport \"google/protobuf/descriptor.proto\";\n\noption (confluent.file_meta).doc = \"Customers\";\noption java_package = \"com.shop.customers.v1\";\n\nmessage CustomerRegistered {\n  option (confluent.message_meta).doc = \"A customer signed up.\";\n\n  string id = 1;\n  string email = 2 [(confluent.field_meta) = { doc: \"Where we write\", tags: [\"PII\", \"GDPR\"] }];\n  string name = 3 [(confluent.field_meta).tags = \"PII\", (sensitivity) = \"high\"];\n  repeated int64 scores = 4 [packed = false, deprecated = true];\n  Tier tier = 5;\n\n  enum Tier {\n    option allow_alias = true;\n    TIER_UNSPECIFIED = 0;\n    BASIC = 1;\n    STANDARD = 1;\n  }\n}\n\nextend google.protobuf.FieldOptions {\n  string sensitivity = 50001;\n}\n";
+
+    fn proto(
+        subject: &str,
+        version: i32,
+        id: i64,
+        text: &str,
+        references: Vec<(&str, ExportedSchema)>,
+    ) -> ExportedSchema {
+        ExportedSchema {
+            references: references
+                .into_iter()
+                .map(|(name, schema)| ExportedReference {
+                    name: name.into(),
+                    schema,
+                })
+                .collect(),
+            ..schema(subject, version, id, SchemaType::Protobuf, text)
+        }
+    }
+
+    fn order_proto() -> ExportedSchema {
+        let currency = proto("shop.common.v1.Currency", 1, 30, CURRENCY_PROTO, vec![]);
+        let money = proto(
+            "shop.common.v1.Money",
+            2,
+            31,
+            MONEY_PROTO,
+            vec![("shop/common/v1/currency.proto", currency)],
+        );
+        let address = proto("shop.common.v1.Address", 1, 32, ADDRESS_PROTO, vec![]);
+        let legacy = proto("shop.legacy.Money", 1, 33, LEGACY_PROTO, vec![]);
+        proto(
+            "inventory.stock-value",
+            4,
+            34,
+            ORDER_PROTO,
+            vec![
+                ("shop/common/v1/money.proto", money),
+                ("shop/common/v1/address.proto", address),
+                ("shop/legacy/money.proto", legacy),
+            ],
+        )
+    }
+
+    /// The schemas of the test landscape with `stock` as the Protobuf value of
+    /// `inventory.stock`.
+    fn schemas_with_stock(stock: ExportedSchema) -> BTreeMap<String, ExportedSchema> {
+        let mut schemas = schemas();
+        schemas.insert(stock.subject.clone(), stock);
+        schemas
+    }
+
+    /// Compiles `text` alone: no resolver but protox's `google/protobuf` files.
+    fn compile_alone(text: &str) -> prost_reflect::FileDescriptor {
+        use protox::file::{ChainFileResolver, File, FileResolver, GoogleFileResolver};
+        struct Payload(String);
+        impl FileResolver for Payload {
+            fn open_file(&self, name: &str) -> Result<File, protox::Error> {
+                if name == "payload.proto" {
+                    File::from_source(name, &self.0)
+                } else {
+                    Err(protox::Error::file_not_found(name))
+                }
+            }
+        }
+        let mut resolver = ChainFileResolver::new();
+        resolver.add(Payload(text.to_owned()));
+        resolver.add(GoogleFileResolver::new());
+        let mut compiler = protox::Compiler::with_file_resolver(resolver);
+        if let Err(error) = compiler.open_file("payload.proto") {
+            panic!("{error}\n{text}");
+        }
+        compiler
+            .descriptor_pool()
+            .get_file_by_name("payload.proto")
+            .expect("compiled")
+    }
+
+    /// The registered schema, parsed with its references.
+    fn registered(schema: &ExportedSchema) -> ProtobufSchema {
+        ProtobufSchema::parse(&schema.text, &protobuf_dependencies(schema)).expect("parses")
+    }
+
+    /// Whether a repeated field is packed on the wire. (prost-reflect's `is_packed` goes by
+    /// the syntax alone: an explicit `packed` option is not seen.)
+    fn packed(field: &prost_reflect::FieldDescriptor) -> bool {
+        let packable = field.is_list()
+            && !matches!(
+                field.kind(),
+                prost_reflect::Kind::String
+                    | prost_reflect::Kind::Bytes
+                    | prost_reflect::Kind::Message(_)
+            );
+        let proto3 = field.parent_file().syntax() == prost_reflect::Syntax::Proto3;
+        let explicit = field
+            .field_descriptor_proto()
+            .options
+            .as_ref()
+            .and_then(|o| o.packed);
+        packable && explicit.unwrap_or(proto3)
+    }
+
+    /// Fields keep names, numbers, JSON names, packing, presence, oneofs and types (by
+    /// shape: copied types may have a new full name) all the way down. A proto2
+    /// `required` field may become proto3 `optional` (explicit presence, as on the wire);
+    /// proto2 cannot say "no presence", so a proto3 copy in a proto2 file has it.
+    fn assert_same_wire(
+        original: &prost_reflect::MessageDescriptor,
+        shown: &prost_reflect::MessageDescriptor,
+        seen: &mut BTreeSet<(String, String)>,
+    ) {
+        use prost_reflect::{Cardinality, Kind};
+        if !seen.insert((original.full_name().into(), shown.full_name().into())) {
+            return;
+        }
+        assert_eq!(original.name(), shown.name());
+        let same_syntax = original.parent_file().syntax() == shown.parent_file().syntax();
+        let describe = |m: &prost_reflect::MessageDescriptor| -> Vec<String> {
+            m.fields()
+                .map(|f| {
+                    let cardinality = match f.cardinality() {
+                        Cardinality::Required => Cardinality::Optional,
+                        other => other,
+                    };
+                    let kind = match f.kind() {
+                        Kind::Message(m) => format!("message {}", m.name()),
+                        Kind::Enum(e) => format!("enum {}", e.name()),
+                        scalar => format!("{scalar:?}"),
+                    };
+                    let oneof = f
+                        .containing_oneof()
+                        .filter(|o| !o.is_synthetic())
+                        .map(|o| o.name().to_owned());
+                    format!(
+                        "{} {} {} {cardinality:?} {kind} map={} packed={} presence={} oneof={oneof:?}",
+                        f.number(),
+                        f.name(),
+                        f.json_name(),
+                        f.is_map(),
+                        packed(&f),
+                        f.supports_presence() || !same_syntax
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(
+            describe(original),
+            describe(shown),
+            "{}",
+            original.full_name()
+        );
+        for field in original.fields() {
+            let other = shown.get_field(field.number()).expect("same numbers");
+            match (field.kind(), other.kind()) {
+                (Kind::Message(a), Kind::Message(b)) => assert_same_wire(&a, &b, seen),
+                (Kind::Enum(a), Kind::Enum(b)) => {
+                    let values = |e: &prost_reflect::EnumDescriptor| -> Vec<(String, i32)> {
+                        e.values()
+                            .map(|v| (v.name().to_owned(), v.number()))
+                            .collect()
+                    };
+                    assert_eq!(values(&a), values(&b), "{}", a.full_name());
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn field_type(file: &prost_reflect::FileDescriptor, message: &str, field: &str) -> String {
+        let message = file
+            .parent_pool()
+            .get_message_by_name(message)
+            .expect(message);
+        match message.get_field_by_name(field).expect(field).kind() {
+            prost_reflect::Kind::Message(m) => m.full_name().to_owned(),
+            prost_reflect::Kind::Enum(e) => e.full_name().to_owned(),
+            scalar => format!("{scalar:?}"),
+        }
+    }
+
+    #[test]
+    fn protobuf_imports_become_copies_in_a_self_contained_payload() {
+        let order = order_proto();
+        let text = protobuf_payload(&order);
+        assert!(!text.contains("import \"shop/"), "{text}");
+        assert!(
+            text.contains("import \"google/protobuf/timestamp.proto\";\nimport \"google/protobuf/wrappers.proto\";\n"),
+            "{text}"
+        );
+        // Copies keep their name unless taken: the file's own Money, an enum value
+        // UNKNOWN of Kind. Those go into a message named after their package.
+        for line in [
+            "// @RootNode\nmessage OrderPlaced {\n",
+            "  ShopCommonV1.Money total = 2;\n",
+            "  repeated ShopLegacy.Money legacy = 3;\n",
+            "  map<string, ShopCommonV1.Money> by_item = 4;\n",
+            "  Kind kind = 5;\n",
+            "  google.protobuf.Timestamp at = 6;\n",
+            "  ShopCommonV1.Money.Rounding rounding = 7;\n",
+            "  Address ship_to = 8;\n",
+            "  .shop.orders.v1.Money local = 9;\n",
+            "  optional int32 priority = 10;\n",
+            "// Copy of shop.common.v1.Address (shop/common/v1/address.proto).\nmessage Address {\n  string city = 1;\n}\n",
+            "// Not a message of the schema: holds copies of types of package shop.common.v1.\nmessage ShopCommonV1 {\n  // Copy of shop.common.v1.Money (shop/common/v1/money.proto).\n  message Money {\n    int64 units = 1;\n    Currency currency = 2;\n    google.protobuf.StringValue note = 3;\n    Rounding rounding = 4;\n",
+            "  enum Currency {\n    UNKNOWN = 0;\n",
+            // proto2 in a proto3 file: packing and presence say what the wire does.
+            "    // required (proto2)\n    optional int32 cents = 1;\n    repeated int32 history = 2 [packed = false];\n    // default (proto2): EUR\n    optional string currency = 3;\n",
+        ] {
+            assert!(text.contains(line), "{line:?} not in\n{text}");
+        }
+        assert!(
+            !text.contains("Unused"),
+            "only what is used is copied:\n{text}"
+        );
+
+        // It compiles alone, and every field is as registered.
+        let shown = compile_alone(&text);
+        let original = registered(&order);
+        let mut seen = BTreeSet::new();
+        for message in original.file().messages() {
+            let copy = shown
+                .parent_pool()
+                .get_message_by_name(message.full_name())
+                .unwrap_or_else(|| panic!("{}", message.full_name()));
+            assert_same_wire(&message, &copy, &mut seen);
+        }
+        let root = "shop.orders.v1.OrderPlaced";
+        for (field, full_name) in [
+            ("total", "shop.orders.v1.ShopCommonV1.Money"),
+            ("legacy", "shop.orders.v1.ShopLegacy.Money"),
+            ("rounding", "shop.orders.v1.ShopCommonV1.Money.Rounding"),
+            ("ship_to", "shop.orders.v1.Address"),
+            ("local", "shop.orders.v1.Money"),
+            ("kind", "shop.orders.v1.Kind"),
+            ("at", "google.protobuf.Timestamp"),
+        ] {
+            assert_eq!(field_type(&shown, root, field), full_name, "{field}");
+        }
+        assert_eq!(
+            field_type(&shown, "shop.orders.v1.ShopCommonV1.Money", "currency"),
+            "shop.orders.v1.ShopCommonV1.Currency"
+        );
+    }
+
+    #[test]
+    fn confluent_options_become_comments() {
+        let customer = proto("customers-value", 1, 40, CUSTOMER_PROTO, vec![]);
+        let text = protobuf_payload(&customer);
+        assert_eq!(
+            text,
+            "syntax = \"proto3\";\npackage shop.customers.v1;\n\noption java_package = \"com.shop.customers.v1\";\n\n\
+             // A customer signed up.\nmessage CustomerRegistered {\n  string id = 1;\n  // Where we write\n  // tags: PII, GDPR\n  string email = 2;\n  // tags: PII\n  string name = 3;\n  repeated int64 scores = 4 [\n    packed = false,\n    deprecated = true\n  ];\n  Tier tier = 5;\n\n  enum Tier {\n    option allow_alias = true;\n    TIER_UNSPECIFIED = 0;\n    BASIC = 1;\n    STANDARD = 1;\n  }\n}\n"
+        );
+        let shown = compile_alone(&text);
+        let original = registered(&customer);
+        let message = original.file().messages().next().expect("a message");
+        let copy = shown.messages().next().expect("a message");
+        assert_same_wire(&message, &copy, &mut BTreeSet::new());
+    }
+
+    /// More shapes: each payload compiles alone, with the same fields.
+    #[test]
+    fn self_contained_payloads_compile_alone_with_the_same_fields() {
+        let dep = |name: &str, text: &str| (name.to_owned(), text.to_owned());
+        let cases: Vec<(&str, Vec<(String, String)>)> = vec![
+            // proto2 file using a proto3 copy: repeated scalars say `packed`.
+            (
+                "syntax = \"proto2\";\npackage a;\n\nimport \"b.proto\";\n\nmessage A {\n  optional b.B b = 1;\n  repeated int32 n = 2;\n  extensions 100 to 200;\n}\nextend A {\n  optional b.B.Kind kind = 100;\n}\n",
+                vec![dep(
+                    "b.proto",
+                    "syntax = \"proto3\";\npackage b;\n\nmessage B {\n  repeated int32 n = 1;\n  optional string s = 2;\n  Kind kind = 3;\n\n  enum Kind {\n    KIND_UNSPECIFIED = 0;\n  }\n}\n",
+                )],
+            ),
+            // No package; a public import chain; a built-in file (Confluent's decimal)
+            // and google/type; a service; a self-reference to the root.
+            (
+                "syntax = \"proto3\";\n\nimport \"c.proto\";\nimport \"confluent/type/decimal.proto\";\nimport \"google/type/money.proto\";\n\nmessage Root {\n  D d = 1;\n  confluent.type.Decimal price = 2;\n  google.type.Money money = 3;\n  repeated Root children = 4;\n  Other other = 5;\n}\nmessage Other {\n  Root root = 1;\n}\nservice S {\n  rpc Get (D) returns (Root);\n}\n",
+                vec![
+                    dep(
+                        "d.proto",
+                        "syntax = \"proto3\";\n\nmessage D {\n  map<string, D> children = 1;\n}\n",
+                    ),
+                    dep(
+                        "c.proto",
+                        "syntax = \"proto3\";\n\nimport public \"d.proto\";\n",
+                    ),
+                ],
+            ),
+        ];
+        for (text, dependencies) in cases {
+            let mut seen = BTreeSet::new();
+            let mut references = Vec::new();
+            for (i, (name, dep_text)) in dependencies.iter().enumerate() {
+                let subject = format!("dep{i}");
+                let schema = proto(&subject, 1, 50, dep_text, std::mem::take(&mut references));
+                references = vec![(name.as_str(), schema)];
+            }
+            // A chain in the order given (each depends on the one before): enough here.
+            let schema = proto("root", 1, 60, text, references);
+            let registered = ProtobufSchema::parse(
+                text,
+                &dependencies
+                    .iter()
+                    .map(|(name, text)| Dependency {
+                        name: name.clone(),
+                        text: text.clone(),
+                    })
+                    .collect::<Vec<_>>(),
+            )
+            .expect("parses");
+            let payload = protobuf_payload(&schema);
+            assert!(!payload.contains("import \"c.proto\""), "{payload}");
+            let syntax = text.lines().next().expect("a syntax line");
+            assert!(payload.starts_with(syntax), "{payload}");
+            // google/type files are not protox's: the registry's own resolver has them.
+            let shown = ProtobufSchema::parse(&payload, &[])
+                .unwrap_or_else(|e| panic!("{e}\n{payload}"))
+                .file();
+            for import in shown.dependencies() {
+                assert!(parser_loads(import.name()), "{}\n{payload}", import.name());
+            }
+            for message in registered.file().messages() {
+                let copy = shown
+                    .parent_pool()
+                    .get_message_by_name(message.full_name())
+                    .unwrap_or_else(|| panic!("{}\n{payload}", message.full_name()));
+                assert_same_wire(&message, &copy, &mut seen);
+            }
+        }
+    }
+
+    #[test]
+    fn self_contained_payloads_read_back_as_registered() {
+        let document = document(&landscape(), None, &schemas_with_stock(order_proto()));
+        assert_refs_resolve(&document);
+        let payload = &document["components"]["messages"]["inventory.stock-value"]["payload"];
+        assert!(
+            payload["schema"]
+                .as_str()
+                .expect("text")
+                .contains("message ShopCommonV1 {")
+        );
+        assert_eq!(payload["x-herald-schema-text"], ORDER_PROTO);
+        assert_eq!(
+            payload["x-herald-references"],
+            json!([
+                {"name": "shop/common/v1/money.proto", "subject": "shop.common.v1.Money", "version": 2},
+                {"name": "shop/common/v1/address.proto", "subject": "shop.common.v1.Address", "version": 1},
+                {"name": "shop/legacy/money.proto", "subject": "shop.legacy.Money", "version": 1}
+            ])
+        );
+        // A referenced file of enums only gets a message the parser can take as its root.
+        let currency = &document["components"]["schemas"]["shop.common.v1.Currency.v1"];
+        assert_eq!(
+            currency["schema"],
+            format!(
+                "{CURRENCY_PROTO}\n// @RootNode\n// Not part of the schema: this file declares no message.\nmessage HeraldNoMessage {{}}\n"
+            )
+        );
+        assert_eq!(currency["x-herald-schema-text"], CURRENCY_PROTO);
+        // A referenced version that imports is shown self-contained as well.
+        let money = &document["components"]["schemas"]["shop.common.v1.Money.v2"];
+        assert_eq!(money["x-herald-schema-text"], MONEY_PROTO);
+        assert!(
+            !money["schema"]
+                .as_str()
+                .expect("text")
+                .contains("import \"shop/")
+        );
+
+        let file = import(&document, "catalog.json").expect("imports").file;
+        type Reference = (String, String, i32);
+        let protobuf: Vec<(&str, Option<&str>, Vec<Reference>)> = file
+            .schemas
+            .iter()
+            .filter(|s| s.schema_type.as_deref() == Some("PROTOBUF"))
+            .map(|s| {
+                assert_eq!(s.versions.len(), 1, "{}", s.subject);
+                let version = &s.versions[0];
+                let references = version
+                    .references
+                    .iter()
+                    .map(|r| (r.name.clone(), r.subject.clone(), r.version))
+                    .collect();
+                (s.subject.as_str(), version.schema.as_deref(), references)
+            })
+            .collect();
+        let reference = |name: &str, subject: &str, version: i32| {
+            (name.to_owned(), subject.to_owned(), version)
+        };
+        assert_eq!(
+            protobuf,
+            vec![
+                ("shop.common.v1.Currency", Some(CURRENCY_PROTO), vec![]),
+                (
+                    "shop.common.v1.Money",
+                    Some(MONEY_PROTO),
+                    vec![reference(
+                        "shop/common/v1/currency.proto",
+                        "shop.common.v1.Currency",
+                        1
+                    )]
+                ),
+                ("shop.common.v1.Address", Some(ADDRESS_PROTO), vec![]),
+                ("shop.legacy.Money", Some(LEGACY_PROTO), vec![]),
+                (
+                    "inventory.stock-value",
+                    Some(ORDER_PROTO),
+                    vec![
+                        reference("shop/common/v1/money.proto", "shop.common.v1.Money", 2),
+                        reference("shop/common/v1/address.proto", "shop.common.v1.Address", 1),
+                        reference("shop/legacy/money.proto", "shop.legacy.Money", 1),
+                    ]
+                ),
+            ]
+        );
+    }
+
     #[test]
     fn helpers() {
         assert_eq!(
@@ -3150,7 +3711,7 @@ mod tests {
         assert!(is_proto2("message A {}"));
         assert!(!is_proto2("syntax = \"proto3\";\nmessage A {}"));
         assert_eq!(
-            mark_root_message("syntax = \"proto3\";\nmessage A {\n}\n"),
+            mark_root_message("syntax = \"proto3\";\nmessage A {\n}\n", false),
             None
         );
     }
@@ -3175,6 +3736,14 @@ mod tests {
                 format!("unit-app-{}", application.name),
                 document(&snapshot, Some(application), &schemas),
             ));
+        }
+        let customer = proto("inventory.stock-value", 1, 40, CUSTOMER_PROTO, vec![]);
+        for (stem, stock) in [
+            ("unit-protobuf-imports", order_proto()),
+            ("unit-protobuf-meta", customer),
+        ] {
+            let schemas = schemas_with_stock(stock);
+            documents.push((stem.to_owned(), document(&snapshot, None, &schemas)));
         }
         for (stem, document) in documents {
             let json = serde_json::to_string_pretty(&document).expect("json");

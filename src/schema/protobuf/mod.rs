@@ -6,6 +6,8 @@
 //! - `canonical_text()`, `normalized_text()`, `serialized()`
 //! - `message_names()`, `message_by_indexes(&[i32])`
 //! - `compat::diff(original, update)`, `compat::check(reader, writer)`
+//! - `self_contained_text(loadable)`: the file with copies of what it imports, for readers
+//!   that cannot load imports ([`flatten`])
 //!
 //! Files are compiled with protox against the dependencies (import path -> text), the
 //! built-in Confluent and `google/type` files ([`builtin`]) and protox's well-known types.
@@ -13,6 +15,7 @@
 mod builtin;
 pub mod compat;
 mod descriptor_check;
+mod flatten;
 mod print;
 mod scan;
 
@@ -180,6 +183,7 @@ impl ProtobufSchema {
             pool: self.file.parent_pool(),
             file: &self.source,
             from_descriptor: self.from_descriptor,
+            comments: None,
         }
     }
 

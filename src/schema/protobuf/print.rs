@@ -5,6 +5,8 @@
 //! so whitespace and comments never matter; in normalized mode, type names are resolved
 //! through the compiled pool.
 
+use std::collections::HashMap;
+
 use prost_reflect::DescriptorPool;
 use prost_reflect::prost_types::{
     DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto,
@@ -21,6 +23,32 @@ pub(super) struct Printer<'a> {
     pub file: &'a FileDescriptorProto,
     /// The source was a binary descriptor (json names always set, options interpreted).
     pub from_descriptor: bool,
+    /// Comments to print before declarations (none in Confluent's prints).
+    pub comments: Option<&'a Comments>,
+}
+
+/// Comments printed as `//` lines before messages and fields, keyed by the message's full
+/// name as printed (package and enclosing messages) and, for a field, its number.
+#[derive(Debug, Default)]
+pub(super) struct Comments {
+    pub messages: HashMap<String, String>,
+    pub fields: HashMap<(String, i32), String>,
+}
+
+/// `text` as `//` comment lines.
+fn comment_lines(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            out.push_str("//\n");
+        } else {
+            out.push_str("// ");
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 fn append_indented(sb: &mut String, value: &str) {
@@ -522,7 +550,8 @@ impl Printer<'_> {
     fn message(&self, scope: &str, m: &DescriptorProto) -> String {
         let name = m.name.clone().unwrap_or_default();
         let full = join(scope, &name);
-        let mut sb = format!("message {name} {{");
+        let mut sb = self.comment(self.comments.and_then(|c| c.messages.get(&full)));
+        sb.push_str(&format!("message {name} {{"));
 
         // Reserved numbers (end exclusive) and names.
         let mut reserved: Vec<(i64, String)> = m
@@ -830,7 +859,15 @@ impl Printer<'_> {
             .get_message_by_name(scope_message)
             .and_then(|m| m.get_field(f.number() as u32))
             .map(|mf| mf.kind());
-        self.field_line(scope_message, Some(owner), f, in_oneof, resolved)
+        let comment = self.comment(self.comments.and_then(|c| {
+            c.fields
+                .get(&(scope_message.to_owned(), f.number.unwrap_or(0)))
+        }));
+        comment + &self.field_line(scope_message, Some(owner), f, in_oneof, resolved)
+    }
+
+    fn comment(&self, text: Option<&String>) -> String {
+        text.map(|t| comment_lines(t)).unwrap_or_default()
     }
 
     fn field_line(
