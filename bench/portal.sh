@@ -51,7 +51,7 @@ pages = [
     ("home", "/ui/"),
     ("subjects, page 1", "/ui/subjects"),
     ("subjects, page 100", "/ui/subjects?page=100"),
-    ("subjects, filtered", "/ui/subjects?q=bench-99&format=AVRO"),
+    ("subjects, filtered", "/ui/subjects?name=bench-99&format=AVRO"),
     ("subject (Avro, 3 versions)", "/ui/subjects/customers.customer-profiles-value"),
     ("subject (Protobuf)", "/ui/subjects/shop.payments.v1.PaymentAuthorized"),
     ("diff", "/ui/subjects/customers.customer-profiles-value/diff?from=1&to=3"),
@@ -63,7 +63,7 @@ pages = [
     ("events", "/ui/events"),
     ("event (deprecated)", "/ui/events/OrderShipped"),
     ("domain", "/ui/domains/orders"),
-    ("team", "/ui/teams/checkout"),
+    ("team", "/ui/teams/checkout-team"),
     ("search: email", "/ui/search?q=email"),
     ("fields tagged PII", "/ui/catalog/fields?tag=PII"),
 ]
