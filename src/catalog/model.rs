@@ -555,6 +555,20 @@ pub enum Entity {
     Event(Event),
 }
 
+/// Runs `$body` with `$e` bound to the entity inside any variant: the five kinds share
+/// their common fields by name, not by a trait, so the model stays plain serde structs.
+macro_rules! on_any {
+    ($entity:expr, $e:ident => $body:expr) => {
+        match $entity {
+            Entity::Domain($e) => $body,
+            Entity::Team($e) => $body,
+            Entity::Application($e) => $body,
+            Entity::Topic($e) => $body,
+            Entity::Event($e) => $body,
+        }
+    };
+}
+
 impl Entity {
     pub fn kind(&self) -> EntityKind {
         match self {
@@ -567,26 +581,13 @@ impl Entity {
     }
 
     pub fn name(&self) -> &EntityName {
-        match self {
-            Self::Domain(e) => &e.name,
-            Self::Team(e) => &e.name,
-            Self::Application(e) => &e.name,
-            Self::Topic(e) => &e.name,
-            Self::Event(e) => &e.name,
-        }
+        on_any!(self, e => &e.name)
     }
 
     /// The document as stored and as the REST API shows it.
     pub fn to_json(&self) -> Value {
-        let result = match self {
-            Self::Domain(e) => serde_json::to_value(e),
-            Self::Team(e) => serde_json::to_value(e),
-            Self::Application(e) => serde_json::to_value(e),
-            Self::Topic(e) => serde_json::to_value(e),
-            Self::Event(e) => serde_json::to_value(e),
-        };
         // Plain structs of strings, maps and numbers always serialise.
-        result.unwrap_or(Value::Null)
+        on_any!(self, e => serde_json::to_value(e)).unwrap_or(Value::Null)
     }
 
     /// Reads a document of `kind` (from a request body or the database).
@@ -601,33 +602,15 @@ impl Entity {
     }
 
     pub fn tags(&self) -> &[String] {
-        match self {
-            Self::Domain(e) => &e.tags,
-            Self::Team(e) => &e.tags,
-            Self::Application(e) => &e.tags,
-            Self::Topic(e) => &e.tags,
-            Self::Event(e) => &e.tags,
-        }
+        on_any!(self, e => &e.tags)
     }
 
     pub fn title(&self) -> Option<&str> {
-        match self {
-            Self::Domain(e) => e.title.as_deref(),
-            Self::Team(e) => e.title.as_deref(),
-            Self::Application(e) => e.title.as_deref(),
-            Self::Topic(e) => e.title.as_deref(),
-            Self::Event(e) => e.title.as_deref(),
-        }
+        on_any!(self, e => e.title.as_deref())
     }
 
     pub fn description(&self) -> Option<&str> {
-        match self {
-            Self::Domain(e) => e.description.as_deref(),
-            Self::Team(e) => e.description.as_deref(),
-            Self::Application(e) => e.description.as_deref(),
-            Self::Topic(e) => e.description.as_deref(),
-            Self::Event(e) => e.description.as_deref(),
-        }
+        on_any!(self, e => e.description.as_deref())
     }
 }
 
