@@ -10,9 +10,7 @@ use super::file::{SchemaEntry, SchemaVersionEntry, SourcedFile};
 use super::model::{Entity, EntityKind};
 use super::{Catalog, CatalogError, Snapshot, differences};
 use crate::model::{Config, Subject};
-use crate::registry::{
-    CompatTarget, ReferenceRequest, RegisterOptions, RegistryError, SchemaRequest, Scope,
-};
+use crate::registry::{ReferenceRequest, RegisterOptions, RegistryError, SchemaRequest, Scope};
 use crate::schema::SchemaType;
 use crate::storage::catalog::CatalogWrite;
 
@@ -122,8 +120,8 @@ impl Catalog {
     }
 
     /// The subject settings to change and the versions to register, each checked as far
-    /// as possible without writing: it parses, and the first new version of each subject
-    /// is compatible with what the subject holds.
+    /// as possible without writing: every new version parses and is compatible with what
+    /// the subject holds plus the file's versions before it, under the level the file sets.
     async fn plan_schemas(
         &self,
         sourced: &SourcedFile,
@@ -147,7 +145,7 @@ impl Catalog {
                     settings.push((subject.clone(), wanted));
                 }
             }
-            let mut first_new = true;
+            let mut fresh: Vec<NewVersion> = Vec::new();
             for (index, version) in entry.versions.iter().enumerate() {
                 let request = request_of(sourced, entry, version)?;
                 let position = index + 1;
@@ -160,47 +158,42 @@ impl Catalog {
                     Err(RegistryError::SchemaNotFound | RegistryError::SubjectNotFound(_)) => {}
                     Err(error) => return Err(schema_error(sourced, &subject, position, error)),
                 }
-                // References to subjects this file registers can only be checked once
-                // those exist; the registry checks them at registration.
-                let waits_for_file = request
-                    .references
-                    .iter()
-                    .any(|r| coming.contains(r.subject.as_str()));
-                if first_new && !waits_for_file {
-                    let verdict = self
-                        .registry
-                        .check_compatibility(
-                            &subject,
-                            CompatTarget::AllVersions,
-                            request.clone(),
-                            false,
-                        )
-                        .await;
-                    match verdict {
-                        Ok(result) if !result.is_compatible => {
-                            return Err(schema_error(
-                                sourced,
-                                &subject,
-                                position,
-                                RegistryError::Incompatible {
-                                    subject: subject.to_string(),
-                                    messages: result.messages,
-                                },
-                            ));
-                        }
-                        Ok(_) | Err(RegistryError::SubjectNotFound(_)) => {}
-                        Err(error) => {
-                            return Err(schema_error(sourced, &subject, position, error));
-                        }
-                    }
-                }
-                first_new = false;
-                versions.push(NewVersion {
+                fresh.push(NewVersion {
                     subject: subject.clone(),
                     request,
                     position,
                 });
             }
+            // References to subjects this file registers can only be resolved once those
+            // exist; such a history is checked by the registry as it registers.
+            let waits_for_file = fresh.iter().any(|new| {
+                new.request
+                    .references
+                    .iter()
+                    .any(|r| coming.contains(r.subject.as_str()))
+            });
+            if !fresh.is_empty() && !waits_for_file {
+                let level = match &entry.compatibility {
+                    Some(level) => Some(level.parse().map_err(|_| {
+                        CatalogError::BadRequest(format!(
+                            "{}: schema {subject}: unknown compatibility {level}",
+                            sourced.source_name
+                        ))
+                    })?),
+                    None => None,
+                };
+                let requests: Vec<SchemaRequest> =
+                    fresh.iter().map(|new| new.request.clone()).collect();
+                if let Err((index, error)) = self
+                    .registry
+                    .check_sequence(&subject, &requests, level)
+                    .await
+                {
+                    let position = fresh.get(index).map_or(index + 1, |new| new.position);
+                    return Err(schema_error(sourced, &subject, position, error));
+                }
+            }
+            versions.extend(fresh);
         }
         Ok((settings, versions))
     }

@@ -111,6 +111,82 @@ impl Registry {
         })
     }
 
+    /// Would registering `requests` in this order pass, each after the ones before it?
+    /// Each must parse and be compatible with the subject's live versions plus the
+    /// requests before it, under the subject's level (or `level`, when the caller is about
+    /// to set one). Nothing is written. On refusal: the index of the first request refused
+    /// and why.
+    pub async fn check_sequence(
+        &self,
+        subject: &Subject,
+        requests: &[SchemaRequest],
+        level: Option<CompatibilityLevel>,
+    ) -> Result<(), (usize, RegistryError)> {
+        let mut config = self.effective_config(subject).await.map_err(|e| (0, e))?;
+        if level.is_some() {
+            config.compatibility = level;
+        }
+        let normalize = config.normalize.unwrap_or(false);
+        let versions = self
+            .store()
+            .subject_versions(subject.as_str())
+            .await
+            .map_err(|e| (0, e.into()))?;
+        // Newest first, as the engine wants them.
+        let mut history: Vec<(i32, Arc<ParsedSchema>, String)> = Vec::new();
+        for row in versions.iter().filter(|v| !v.deleted).rev() {
+            let stored = self
+                .store()
+                .schema(row.schema_id)
+                .await
+                .map_err(|e| (0, e.into()))?;
+            if let Some(stored) = stored {
+                let parsed = self.parsed(&stored).await.map_err(|e| (0, e))?;
+                history.push((row.version, parsed, stored.canonical_text));
+            }
+        }
+        let mut next_version = versions.last().map_or(1, |v| v.version + 1);
+        for (index, request) in requests.iter().enumerate() {
+            let candidate = self
+                .candidate(request, normalize, &config, None)
+                .await
+                .map_err(|e| (index, e))?;
+            let views: Vec<PreviousVersion<'_>> = history
+                .iter()
+                .map(|(version, schema, _)| PreviousVersion {
+                    version: *version,
+                    schema,
+                })
+                .collect();
+            let report =
+                compat::check_with(config.level(), config.policy(), &candidate.parsed, &views);
+            if !report.is_compatible() {
+                let old_text = report.failed_version.and_then(|failed| {
+                    history
+                        .iter()
+                        .find(|(v, _, _)| *v == failed)
+                        .map(|(_, _, t)| t.clone())
+                });
+                let messages = render_messages(&report, old_text.as_deref(), &config);
+                let refused = RegistryError::Incompatible {
+                    subject: subject.to_string(),
+                    messages,
+                };
+                return Err((index, refused));
+            }
+            history.insert(
+                0,
+                (
+                    next_version,
+                    Arc::new(candidate.parsed),
+                    candidate.schema.canonical_text,
+                ),
+            );
+            next_version += 1;
+        }
+        Ok(())
+    }
+
     /// Runs the engine against `versions` (ascending); returns the report and the text of
     /// the version that failed.
     async fn report(

@@ -550,3 +550,41 @@ async fn export_with_schemas(app: &TestApp) -> String {
         .await;
     response.text().await.expect("body")
 }
+
+#[tokio::test]
+async fn a_history_that_breaks_midway_registers_nothing() {
+    let app = TestApp::spawn().await;
+    let history = r#"
+topics:
+  - name: audit
+schemas:
+  - subject: audit-value
+    compatibility: BACKWARD
+    versions:
+      - schema: '{"type":"record","name":"A","fields":[{"name":"id","type":"string"}]}'
+      - schema: '{"type":"record","name":"A","fields":[{"name":"id","type":"string"},{"name":"at","type":"long","default":0}]}'
+      - schema: '{"type":"record","name":"A","fields":[{"name":"id","type":"string"},{"name":"who","type":"string"}]}'
+"#;
+    let (status, body) = apply(&app, history, false).await;
+    assert_eq!(status, 422, "{body}");
+    let message = body["message"].as_str().unwrap_or("");
+    assert!(message.contains("audit-value version #3"), "{message}");
+    assert_eq!(
+        app.get("/subjects/audit-value/versions").await.0,
+        404,
+        "v1 and v2 not registered"
+    );
+    assert_eq!(
+        app.get("/config/audit-value").await.0,
+        404,
+        "no level set either"
+    );
+    assert_eq!(app.get("/catalog/topics/audit").await.0, 404);
+
+    // The level the file sets is the one the history is checked under.
+    let relaxed = history.replace("BACKWARD", "NONE");
+    let (status, body) = apply(&app, &relaxed, false).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, versions) = app.get("/subjects/audit-value/versions").await;
+    assert_eq!(versions, json!([1, 2, 3]));
+}
