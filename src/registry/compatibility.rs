@@ -145,8 +145,8 @@ impl Registry {
                 history.push((row.version, parsed, stored.canonical_text));
             }
         }
-        let mut next_version = versions.last().map_or(1, |v| v.version + 1);
-        for (index, request) in requests.iter().enumerate() {
+        let first_new = versions.last().map_or(1, |v| v.version + 1);
+        for ((index, request), version) in requests.iter().enumerate().zip(first_new..) {
             let candidate = self
                 .candidate(request, normalize, &config, None)
                 .await
@@ -177,12 +177,11 @@ impl Registry {
             history.insert(
                 0,
                 (
-                    next_version,
+                    version,
                     Arc::new(candidate.parsed),
                     candidate.schema.canonical_text,
                 ),
             );
-            next_version += 1;
         }
         Ok(())
     }

@@ -14,10 +14,10 @@ use crate::portal::extract::{PortalPath, PortalQuery};
 use crate::portal::layout::{Chrome, Section};
 use crate::portal::{Page, PortalError, links, ok};
 
-use super::filters::{Filters, ListParams, MAX_ROWS, Tally};
+use super::filters::{Filters, ListParams};
 use super::graphs::{self, GraphView};
+use super::list::{List, domain_and_owner_options};
 use super::resolve::{EdgeRow, LiveVersions};
-use super::topics::{domain_and_owner_options, tag_options};
 use super::view::{self, Banner, EntityLink, LifecycleBadge, SelectOption, TagLink};
 use super::{entity_name, not_found, snapshot};
 
@@ -25,14 +25,10 @@ use super::{entity_name, not_found, snapshot};
 #[template(path = "catalog/applications.html")]
 pub struct ApplicationsPage {
     chrome: Chrome,
-    filters: Filters,
-    tags: Vec<SelectOption>,
+    list: List<ApplicationRow>,
     domains: Vec<SelectOption>,
     owners: Vec<SelectOption>,
     lifecycles: Vec<SelectOption>,
-    rows: Vec<ApplicationRow>,
-    tally: Tally,
-    clear_href: String,
 }
 
 pub struct ApplicationRow {
@@ -51,10 +47,12 @@ pub async fn list(
 ) -> Result<Page<ApplicationsPage>, PortalError> {
     let filters = Filters::parse(&params)?;
     let snapshot = snapshot(&catalog).await?;
-    let matching: Vec<_> = snapshot
-        .applications
-        .values()
-        .filter(|a| {
+    let (domains, owners) = domain_and_owner_options(&snapshot, &filters);
+    let lifecycles = filters.lifecycle_options();
+    let list = List::build(
+        filters,
+        snapshot.applications.values(),
+        |filters, a| {
             filters.matches_text(&[
                 Some(a.name.as_str()),
                 a.title.as_deref(),
@@ -63,12 +61,8 @@ pub async fn list(
                 && filters.matches_domain(a.domain.as_ref().map(EntityName::as_str))
                 && filters.matches_owner(a.owner.as_ref().map(EntityName::as_str))
                 && filters.matches_lifecycle(a.lifecycle)
-        })
-        .collect();
-    let rows: Vec<ApplicationRow> = matching
-        .iter()
-        .take(MAX_ROWS)
-        .map(|app| ApplicationRow {
+        },
+        |app| ApplicationRow {
             link: EntityLink::new(EntityKind::Application, &app.name, app.title.as_deref()),
             lifecycle: LifecycleBadge::of(app.lifecycle),
             domain: EntityLink::maybe(&snapshot, EntityKind::Domain, app.domain.as_ref()),
@@ -76,26 +70,14 @@ pub async fn list(
             produces: app.produces.len(),
             consumes: app.consumes.len(),
             tags: TagLink::for_kind(EntityKind::Application, &app.tags),
-        })
-        .collect();
-    let tally = Tally::new(
-        matching.len(),
-        rows.len(),
-        "application",
-        "applications",
-        filters.any(),
+        },
     );
-    let (domains, owners) = domain_and_owner_options(&snapshot, &filters);
     Ok(ok(ApplicationsPage {
-        chrome: Chrome::new("Applications", Section::Applications).here("Applications"),
-        tags: tag_options(snapshot.applications.values().map(|a| &a.tags), &filters),
+        chrome: list.chrome(Section::Applications),
+        list,
         domains,
         owners,
-        lifecycles: filters.lifecycle_options(),
-        rows,
-        tally,
-        clear_href: view::list_href(EntityKind::Application),
-        filters,
+        lifecycles,
     }))
 }
 

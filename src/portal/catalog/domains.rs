@@ -14,9 +14,9 @@ use crate::portal::extract::{PortalPath, PortalQuery};
 use crate::portal::layout::{Chrome, Section};
 use crate::portal::{Page, PortalError, links, ok};
 
-use super::filters::{Filters, ListParams, MAX_ROWS, Tally};
+use super::filters::{Filters, ListParams};
 use super::graphs::{self, GraphView};
-use super::topics::{domain_and_owner_options, tag_options};
+use super::list::{List, domain_and_owner_options};
 use super::view::{self, EntityLink, LifecycleBadge, SelectOption, TagLink};
 use super::{entity_name, not_found, snapshot};
 
@@ -24,12 +24,8 @@ use super::{entity_name, not_found, snapshot};
 #[template(path = "catalog/domains.html")]
 pub struct DomainsPage {
     chrome: Chrome,
-    filters: Filters,
-    tags: Vec<SelectOption>,
+    list: List<DomainRow>,
     owners: Vec<SelectOption>,
-    rows: Vec<DomainRow>,
-    tally: Tally,
-    clear_href: String,
 }
 
 pub struct DomainRow {
@@ -67,22 +63,19 @@ pub async fn list(
     let filters = Filters::parse(&params)?;
     let snapshot = snapshot(&catalog).await?;
     let counts = member_counts(&snapshot);
-    let matching: Vec<_> = snapshot
-        .domains
-        .values()
-        .filter(|d| {
+    let (_, owners) = domain_and_owner_options(&snapshot, &filters);
+    let list = List::build(
+        filters,
+        snapshot.domains.values(),
+        |filters, d| {
             filters.matches_text(&[
                 Some(d.name.as_str()),
                 d.title.as_deref(),
                 d.description.as_deref(),
             ]) && filters.matches_tags(&d.tags)
                 && filters.matches_owner(d.owner.as_ref().map(EntityName::as_str))
-        })
-        .collect();
-    let rows: Vec<DomainRow> = matching
-        .iter()
-        .take(MAX_ROWS)
-        .map(|domain| {
+        },
+        |domain| {
             let [applications, topics, events] =
                 counts.get(&domain.name).copied().unwrap_or_default();
             DomainRow {
@@ -93,24 +86,12 @@ pub async fn list(
                 events,
                 tags: TagLink::for_kind(EntityKind::Domain, &domain.tags),
             }
-        })
-        .collect();
-    let tally = Tally::new(
-        matching.len(),
-        rows.len(),
-        "domain",
-        "domains",
-        filters.any(),
+        },
     );
-    let (_, owners) = domain_and_owner_options(&snapshot, &filters);
     Ok(ok(DomainsPage {
-        chrome: Chrome::new("Domains", Section::Domains).here("Domains"),
-        tags: tag_options(snapshot.domains.values().map(|d| &d.tags), &filters),
+        chrome: list.chrome(Section::Domains),
+        list,
         owners,
-        rows,
-        tally,
-        clear_href: view::list_href(EntityKind::Domain),
-        filters,
     }))
 }
 

@@ -15,9 +15,9 @@ use crate::portal::layout::{Chrome, Section};
 use crate::portal::{Page, PortalError, links, ok};
 use crate::schema::fields::FieldInfo;
 
-use super::filters::{Filters, ListParams, MAX_ROWS, Tally, capitalized};
+use super::filters::{Filters, ListParams, capitalized};
+use super::list::{List, domain_and_owner_options};
 use super::resolve::{EdgeRow, LiveVersions};
-use super::topics::{domain_and_owner_options, tag_options};
 use super::view::{self, Banner, EntityLink, LifecycleBadge, SelectOption, TagLink};
 use super::{entity_name, failed, not_found, snapshot};
 
@@ -28,15 +28,11 @@ const MAX_FIELD_ROWS: usize = 2_000;
 #[template(path = "catalog/events.html")]
 pub struct EventsPage {
     chrome: Chrome,
-    filters: Filters,
-    tags: Vec<SelectOption>,
+    list: List<EventRow>,
     domains: Vec<SelectOption>,
     owners: Vec<SelectOption>,
     lifecycles: Vec<SelectOption>,
     kinds: Vec<SelectOption>,
-    rows: Vec<EventRow>,
-    tally: Tally,
-    clear_href: String,
 }
 
 pub struct EventRow {
@@ -56,10 +52,13 @@ pub async fn list(
 ) -> Result<Page<EventsPage>, PortalError> {
     let filters = Filters::parse(&params)?;
     let snapshot = snapshot(&catalog).await?;
-    let matching: Vec<&Event> = snapshot
-        .events
-        .values()
-        .filter(|e| {
+    let (domains, owners) = domain_and_owner_options(&snapshot, &filters);
+    let lifecycles = filters.lifecycle_options();
+    let kinds = filters.kind_options();
+    let list = List::build(
+        filters,
+        snapshot.events.values(),
+        |filters, e| {
             filters.matches_text(&[
                 Some(e.name.as_str()),
                 e.title.as_deref(),
@@ -70,12 +69,8 @@ pub async fn list(
                 && filters.matches_owner(e.owner.as_ref().map(EntityName::as_str))
                 && filters.matches_lifecycle(e.lifecycle)
                 && filters.matches_kind(e.kind)
-        })
-        .collect();
-    let rows: Vec<EventRow> = matching
-        .iter()
-        .take(MAX_ROWS)
-        .map(|event| EventRow {
+        },
+        |event| EventRow {
             link: EntityLink::new(EntityKind::Event, &event.name, event.title.as_deref()),
             kind: event.kind.as_str(),
             lifecycle: LifecycleBadge::of(event.lifecycle),
@@ -84,21 +79,15 @@ pub async fn list(
             domain: EntityLink::maybe(&snapshot, EntityKind::Domain, event.domain.as_ref()),
             owner: EntityLink::maybe(&snapshot, EntityKind::Team, event.owner.as_ref()),
             tags: TagLink::for_kind(EntityKind::Event, &event.tags),
-        })
-        .collect();
-    let tally = Tally::new(matching.len(), rows.len(), "event", "events", filters.any());
-    let (domains, owners) = domain_and_owner_options(&snapshot, &filters);
+        },
+    );
     Ok(ok(EventsPage {
-        chrome: Chrome::new("Events", Section::Events).here("Events"),
-        tags: tag_options(snapshot.events.values().map(|e| &e.tags), &filters),
+        chrome: list.chrome(Section::Events),
+        list,
         domains,
         owners,
-        lifecycles: filters.lifecycle_options(),
-        kinds: filters.kind_options(),
-        rows,
-        tally,
-        clear_href: view::list_href(EntityKind::Event),
-        filters,
+        lifecycles,
+        kinds,
     }))
 }
 

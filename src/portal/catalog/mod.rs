@@ -9,6 +9,7 @@ mod events;
 mod fields;
 mod filters;
 mod graphs;
+mod list;
 mod markdown;
 mod overview;
 mod resolve;

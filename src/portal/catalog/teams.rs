@@ -14,20 +14,16 @@ use crate::portal::extract::{PortalPath, PortalQuery};
 use crate::portal::layout::{Chrome, Section};
 use crate::portal::{Page, PortalError, links, ok};
 
-use super::filters::{Filters, ListParams, MAX_ROWS, Tally};
-use super::topics::tag_options;
-use super::view::{self, EntityLink, SelectOption, TagLink};
+use super::filters::{Filters, ListParams};
+use super::list::List;
+use super::view::{self, EntityLink, TagLink};
 use super::{entity_name, not_found, snapshot};
 
 #[derive(Template)]
 #[template(path = "catalog/teams.html")]
 pub struct TeamsPage {
     chrome: Chrome,
-    filters: Filters,
-    tags: Vec<SelectOption>,
-    rows: Vec<TeamRow>,
-    tally: Tally,
-    clear_href: String,
+    list: List<TeamRow>,
 }
 
 pub struct TeamRow {
@@ -71,10 +67,10 @@ pub async fn list(
     let filters = Filters::parse(&params)?;
     let snapshot = snapshot(&catalog).await?;
     let counts = owned_counts(&snapshot);
-    let matching: Vec<_> = snapshot
-        .teams
-        .values()
-        .filter(|t| {
+    let list = List::build(
+        filters,
+        snapshot.teams.values(),
+        |filters, t| {
             let members = t.members.join(" ");
             filters.matches_text(&[
                 Some(t.name.as_str()),
@@ -83,28 +79,19 @@ pub async fn list(
                 t.email.as_deref(),
                 Some(members.as_str()),
             ]) && filters.matches_tags(&t.tags)
-        })
-        .collect();
-    let rows: Vec<TeamRow> = matching
-        .iter()
-        .take(MAX_ROWS)
-        .map(|team| TeamRow {
+        },
+        |team| TeamRow {
             link: EntityLink::new(EntityKind::Team, &team.name, team.title.as_deref()),
             email: email(team.email.as_deref()),
             chat: team.chat.clone(),
             members: team.members.len(),
             owns: counts.get(&team.name).copied().unwrap_or(0),
             tags: TagLink::for_kind(EntityKind::Team, &team.tags),
-        })
-        .collect();
-    let tally = Tally::new(matching.len(), rows.len(), "team", "teams", filters.any());
+        },
+    );
     Ok(ok(TeamsPage {
-        chrome: Chrome::new("Teams", Section::Teams).here("Teams"),
-        tags: tag_options(snapshot.teams.values().map(|t| &t.tags), &filters),
-        rows,
-        tally,
-        clear_href: view::list_href(EntityKind::Team),
-        filters,
+        chrome: list.chrome(Section::Teams),
+        list,
     }))
 }
 

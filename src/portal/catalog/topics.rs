@@ -14,8 +14,9 @@ use crate::portal::extract::{PortalPath, PortalQuery};
 use crate::portal::layout::{Chrome, Section};
 use crate::portal::{Page, PortalError, links, ok};
 
-use super::filters::{Filters, ListParams, MAX_ROWS, Tally};
+use super::filters::{Filters, ListParams};
 use super::graphs::{self, GraphView};
+use super::list::{List, domain_and_owner_options};
 use super::resolve::{EdgeRow, LiveVersions};
 use super::view::{self, EntityLink, LifecycleBadge, SelectOption, TagLink};
 use super::{entity_name, not_found, snapshot};
@@ -24,13 +25,9 @@ use super::{entity_name, not_found, snapshot};
 #[template(path = "catalog/topics.html")]
 pub struct TopicsPage {
     chrome: Chrome,
-    filters: Filters,
-    tags: Vec<SelectOption>,
+    list: List<TopicRow>,
     domains: Vec<SelectOption>,
     owners: Vec<SelectOption>,
-    rows: Vec<TopicRow>,
-    tally: Tally,
-    clear_href: String,
 }
 
 pub struct TopicRow {
@@ -60,55 +57,6 @@ pub fn usage_counts(snapshot: &Snapshot) -> HashMap<&EntityName, (usize, usize)>
         .collect()
 }
 
-/// Domain and team choices for a list's filter form.
-pub fn domain_and_owner_options(
-    snapshot: &Snapshot,
-    filters: &Filters,
-) -> (Vec<SelectOption>, Vec<SelectOption>) {
-    let domains = view::options(
-        "Any domain",
-        snapshot.domains.values().map(|d| {
-            (
-                d.name.to_string(),
-                d.title.clone().unwrap_or_else(|| d.name.to_string()),
-            )
-        }),
-        &filters.domain,
-    );
-    let owners = view::options(
-        "Any owner",
-        snapshot.teams.values().map(|t| {
-            (
-                t.name.to_string(),
-                t.title.clone().unwrap_or_else(|| t.name.to_string()),
-            )
-        }),
-        &filters.owner,
-    );
-    (domains, owners)
-}
-
-/// Tag choices: every tag the listed entities use.
-pub fn tag_options<'a>(
-    lists: impl Iterator<Item = &'a Vec<String>>,
-    filters: &Filters,
-) -> Vec<SelectOption> {
-    let mut tags = view::all_tags(lists);
-    if !filters.tag.is_empty() && !tags.iter().any(|t| t.eq_ignore_ascii_case(&filters.tag)) {
-        tags.push(filters.tag.clone());
-    }
-    let current = tags
-        .iter()
-        .find(|t| t.eq_ignore_ascii_case(&filters.tag))
-        .cloned()
-        .unwrap_or_default();
-    view::options(
-        "Any tag",
-        tags.into_iter().map(|t| (t.clone(), t)),
-        &current,
-    )
-}
-
 pub async fn list(
     State(catalog): State<Arc<Catalog>>,
     PortalQuery(params): PortalQuery<ListParams>,
@@ -116,10 +64,11 @@ pub async fn list(
     let filters = Filters::parse(&params)?;
     let snapshot = snapshot(&catalog).await?;
     let counts = usage_counts(&snapshot);
-    let matching: Vec<_> = snapshot
-        .topics
-        .values()
-        .filter(|t| {
+    let (domains, owners) = domain_and_owner_options(&snapshot, &filters);
+    let list = List::build(
+        filters,
+        snapshot.topics.values(),
+        |filters, t| {
             filters.matches_text(&[
                 Some(t.name.as_str()),
                 t.title.as_deref(),
@@ -127,12 +76,8 @@ pub async fn list(
             ]) && filters.matches_tags(&t.tags)
                 && filters.matches_domain(t.domain.as_ref().map(EntityName::as_str))
                 && filters.matches_owner(t.owner.as_ref().map(EntityName::as_str))
-        })
-        .collect();
-    let rows: Vec<TopicRow> = matching
-        .iter()
-        .take(MAX_ROWS)
-        .map(|topic| {
+        },
+        |topic| {
             let (producers, consumers) = counts.get(&topic.name).copied().unwrap_or((0, 0));
             TopicRow {
                 link: EntityLink::new(EntityKind::Topic, &topic.name, topic.title.as_deref()),
@@ -142,19 +87,13 @@ pub async fn list(
                 consumers,
                 tags: TagLink::for_kind(EntityKind::Topic, &topic.tags),
             }
-        })
-        .collect();
-    let tally = Tally::new(matching.len(), rows.len(), "topic", "topics", filters.any());
-    let (domains, owners) = domain_and_owner_options(&snapshot, &filters);
+        },
+    );
     Ok(ok(TopicsPage {
-        chrome: Chrome::new("Topics", Section::Topics).here("Topics"),
-        tags: tag_options(snapshot.topics.values().map(|t| &t.tags), &filters),
+        chrome: list.chrome(Section::Topics),
+        list,
         domains,
         owners,
-        rows,
-        tally,
-        clear_href: view::list_href(EntityKind::Topic),
-        filters,
     }))
 }
 
