@@ -529,7 +529,7 @@ export async function crawl(options) {
         const shot = await openPage(phone, url, { expect, label: 'phone' });
         try {
           const overflow = await shot.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-          if (overflow > 1) warn('phone-overflow', `${url} [phone]`, `the page scrolls sideways by ${overflow}px at ${PHONE.width}x${PHONE.height}`);
+          if (overflow > 1) fail('phone-overflow', `${url} [phone]`, `the page scrolls sideways by ${overflow}px at ${PHONE.width}x${PHONE.height}`);
           await screenshot(shot.page, `${type}--phone`);
         } finally {
           await shot.page.close();
@@ -827,12 +827,12 @@ function printSummary(s, out, { countLine = true } = {}) {
     const counts = {};
     for (const w of s.warnings) counts[w.kind] = (counts[w.kind] ?? 0) + 1;
     console.log(`warnings: ${Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', ')}`);
-    printGrouped(s.warnings, 'WARN', ['coverage', 'url-cap', 'axe', 'phone-overflow', 'console-warning', 'external-link', 'axe-console']);
+    printGrouped(s.warnings, 'WARN', ['coverage', 'url-cap', 'axe', 'console-warning', 'external-link', 'axe-console']);
   }
   console.log(line);
   if (s.failures.length) {
     console.log(`FAILURES: ${s.failures.length} (every one in summary.json)`);
-    printGrouped(s.failures, 'FAIL', ['http-status', 'link-error', 'bad-json', 'navigation-error', 'structure', 'axe', 'console-error', 'page-error', 'subresource-status', 'request-failed', 'external-request', 'broken-fragment', 'keyboard', 'no-js']);
+    printGrouped(s.failures, 'FAIL', ['http-status', 'link-error', 'bad-json', 'navigation-error', 'structure', 'axe', 'console-error', 'page-error', 'subresource-status', 'request-failed', 'external-request', 'broken-fragment', 'keyboard', 'no-js', 'phone-overflow']);
   } else {
     console.log('failures: none');
   }
