@@ -1129,6 +1129,29 @@ mod browse {
             (2, strings(&["a_x", "payments-value"]))
         );
 
+        // A given set of subjects (a tag's), combined with the other filters.
+        let chosen = strings(&["a_x", "orders-value", "not-there"]);
+        let only = SubjectFilter {
+            only: Some(&chosen),
+            ..all()
+        };
+        assert_eq!(
+            names(store, only).await,
+            (2, strings(&["a_x", "orders-value"]))
+        );
+        let only_json = SubjectFilter {
+            only: Some(&chosen),
+            schema_type: Some(SchemaType::Json),
+            ..all()
+        };
+        assert_eq!(names(store, only_json).await, (1, strings(&["a_x"])));
+        let none: Vec<String> = Vec::new();
+        let empty = SubjectFilter {
+            only: Some(&none),
+            ..all()
+        };
+        assert_eq!(names(store, empty).await, (0, vec![]));
+
         // Levels: a subject's own, else the fallback the caller names.
         let level = |level, fallback| SubjectFilter {
             compatibility: Some(level),

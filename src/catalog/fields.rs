@@ -108,6 +108,32 @@ impl Catalog {
             .collect())
     }
 
+    /// Subjects that carry `tag` (any case): a field of their latest version has it, or a
+    /// topic or event bound to them does. Sorted, without repeats.
+    pub async fn subjects_tagged(&self, tag: &str) -> Result<Vec<String>, CatalogError> {
+        let has = |tags: &[String]| tags.iter().any(|t| t.eq_ignore_ascii_case(tag));
+        let mut subjects: std::collections::BTreeSet<String> = self
+            .field_index()
+            .await?
+            .iter()
+            .filter(|field| has(&field.tags))
+            .map(|field| field.subject.clone())
+            .collect();
+        let snapshot = self.snapshot().await?;
+        for topic in snapshot.topics.values().filter(|t| has(&t.tags)) {
+            subjects.extend(
+                snapshot
+                    .topic_subjects(topic)
+                    .into_iter()
+                    .map(|s| s.subject),
+            );
+        }
+        for event in snapshot.events.values().filter(|e| has(&e.tags)) {
+            subjects.extend(event.subject.clone());
+        }
+        Ok(subjects.into_iter().collect())
+    }
+
     /// Fields carrying `tag` (case-insensitive), each with who writes and reads it.
     pub async fn fields_tagged(&self, tag: &str) -> Result<Vec<FieldUsage>, CatalogError> {
         let index = self.field_index().await?;

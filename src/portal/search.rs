@@ -82,6 +82,7 @@ pub async fn page(
                 name: query.clone(),
                 schema_type: None,
                 compatibility: None,
+                only: None,
                 page: 1,
                 page_size: PAGE_SIZE,
             })

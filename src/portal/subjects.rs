@@ -26,6 +26,8 @@ pub struct ListParams {
     #[serde(default)]
     compatibility: String,
     #[serde(default)]
+    tag: String,
+    #[serde(default)]
     page: Option<String>,
 }
 
@@ -35,6 +37,8 @@ pub struct Filters {
     pub name: String,
     pub format: Option<SchemaType>,
     pub compatibility: Option<CompatibilityLevel>,
+    /// A field-level or catalog tag, any case.
+    pub tag: String,
     pub page: u32,
 }
 
@@ -44,6 +48,12 @@ impl Filters {
         if name.chars().count() > MAX_NAME {
             return Err(PortalError::BadRequest(format!(
                 "The name filter is longer than {MAX_NAME} characters."
+            )));
+        }
+        let tag = params.tag.trim().to_string();
+        if tag.chars().count() > MAX_NAME {
+            return Err(PortalError::BadRequest(format!(
+                "The tag filter is longer than {MAX_NAME} characters."
             )));
         }
         let format = match params.format.trim() {
@@ -80,12 +90,16 @@ impl Filters {
             name,
             format,
             compatibility,
+            tag,
             page,
         })
     }
 
     fn any(&self) -> bool {
-        !self.name.is_empty() || self.format.is_some() || self.compatibility.is_some()
+        !self.name.is_empty()
+            || self.format.is_some()
+            || self.compatibility.is_some()
+            || !self.tag.is_empty()
     }
 
     /// This list's URL at another page.
@@ -105,6 +119,7 @@ impl Filters {
                     "compatibility",
                     self.compatibility.map_or("", CompatibilityLevel::as_str)
                 ),
+                ("tag", &self.tag),
                 ("page", &page),
             ])
         )
@@ -126,6 +141,7 @@ pub struct SelectOption {
 pub struct SubjectsPage {
     chrome: Chrome,
     name: String,
+    tag: String,
     formats: Vec<SelectOption>,
     levels: Vec<SelectOption>,
     filtered: bool,
@@ -179,12 +195,24 @@ pub async fn list(
     PortalQuery(params): PortalQuery<ListParams>,
 ) -> Result<Page<SubjectsPage>, PortalError> {
     let filters = Filters::parse(&params)?;
+    let only = if filters.tag.is_empty() {
+        None
+    } else {
+        Some(
+            state
+                .catalog
+                .subjects_tagged(&filters.tag)
+                .await
+                .map_err(super::catalog::failed)?,
+        )
+    };
     let listing = state
         .registry
         .browse_subjects(&SubjectQuery {
             name: filters.name.clone(),
             schema_type: filters.format,
             compatibility: filters.compatibility,
+            only,
             page: filters.page,
             page_size: PAGE_SIZE,
         })
@@ -206,6 +234,7 @@ pub async fn list(
             .then(|| filters.href(listing.page.min(listing.pages + 1) - 1)),
         next_href: (listing.page < listing.pages).then(|| filters.href(listing.page + 1)),
         clear_href: links::subjects(),
+        tag: filters.tag.clone(),
         name: filters.name,
     }))
 }
@@ -249,6 +278,7 @@ mod tests {
             name: name.into(),
             format: format.into(),
             compatibility: level.into(),
+            tag: String::new(),
             page: page.map(Into::into),
         }
     }

@@ -25,6 +25,8 @@ pub struct SubjectQuery {
     pub schema_type: Option<SchemaType>,
     /// The effective level (the subject's own, else the global one).
     pub compatibility: Option<CompatibilityLevel>,
+    /// Only these subjects (e.g. those carrying a tag); `None` for all.
+    pub only: Option<Vec<String>>,
     /// 1-based.
     pub page: u32,
     pub page_size: u32,
@@ -122,6 +124,7 @@ impl Registry {
             schema_type: query.schema_type,
             compatibility: query.compatibility.map(CompatibilityLevel::as_str),
             fallback_compatibility: global.as_str(),
+            only: query.only.as_deref(),
             offset: i64::from(page - 1) * i64::from(page_size),
             limit: i64::from(page_size),
         };

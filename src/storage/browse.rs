@@ -18,6 +18,8 @@ pub struct SubjectFilter<'a> {
     pub compatibility: Option<&'a str>,
     /// The level a subject without its own counts as (the caller's rule, not the store's).
     pub fallback_compatibility: &'a str,
+    /// Keeps only these subjects (e.g. those carrying a tag); `None` keeps all.
+    pub only: Option<&'a [String]>,
     /// Rows to skip, in name (byte) order.
     pub offset: i64,
     /// Rows to return at most.

@@ -867,6 +867,14 @@ fn push_subject_filter(query: &mut QueryBuilder<Postgres>, filter: &SubjectFilte
             ))
             .push_bind(level.to_owned())
             .push(")");
+        separator = " AND ";
+    }
+    if let Some(only) = filter.only {
+        query
+            .push(separator)
+            .push("ss.subject = ANY(")
+            .push_bind(only.to_vec())
+            .push(")");
     }
 }
 

@@ -519,6 +519,10 @@ impl SqliteStore {
             ),
             None => {}
         }
+        if filter.only.is_some() {
+            conditions.push("ss.subject IN (SELECT value FROM json_each(?7))");
+        }
+        let only = filter.only.map(|subjects| to_json(&subjects)).transpose()?;
         let filter_sql = if conditions.is_empty() {
             String::new()
         } else {
@@ -530,6 +534,9 @@ impl SqliteStore {
             .bind(filter.schema_type.map(SchemaType::as_str))
             .bind(filter.compatibility)
             .bind(filter.fallback_compatibility)
+            .bind(filter.limit)
+            .bind(filter.offset)
+            .bind(&only)
             .fetch_one(&self.reader)
             .await?;
         // Page the names first, so the per-row lookups run for the page only.
@@ -549,6 +556,7 @@ impl SqliteStore {
             .bind(filter.fallback_compatibility)
             .bind(filter.limit)
             .bind(filter.offset)
+            .bind(&only)
             .fetch_all(&self.reader)
             .await?;
         Ok(SubjectPage {

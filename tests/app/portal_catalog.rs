@@ -431,3 +431,29 @@ async fn the_registry_pages_show_the_catalog() {
         "producers and consumers",
     );
 }
+
+#[tokio::test]
+async fn subjects_filter_by_tag() {
+    let app = TestApp::spawn_with_demo().await;
+    let body = html(&app, "/ui/subjects?tag=pii").await;
+    let table = between(&body, "<tbody", "</tbody>");
+    // Field-level PII tags in all three formats.
+    assert_contains(
+        table,
+        &[
+            "customers.customer-profiles-value",
+            "orders.order-commands-value",
+            "payments.payment-commands-value",
+        ],
+        "subjects tagged PII",
+    );
+    assert!(
+        !table.contains("fraud.fraud-scores-key"),
+        "untagged subjects are filtered out"
+    );
+    let none = html(&app, "/ui/subjects?tag=no-such-tag").await;
+    assert!(
+        !none.contains("<tbody"),
+        "no subject carries an unknown tag"
+    );
+}
