@@ -97,7 +97,7 @@ use super::file::{
 };
 use super::model::{
     Application, Date, Domain, EdgeTarget, EntityKind, EntityName, Event, EventKind, Lifecycle,
-    MAX_NAME_LEN, Metadata, Team, Topic, VersionRange,
+    MAX_NAME_LEN, Metadata, Team, Topic, VersionRange, is_name_char, with_name_chars,
 };
 use super::snapshot::{EdgeRef, Role, Snapshot};
 use super::{ApplyReport, Catalog, CatalogError};
@@ -952,16 +952,7 @@ fn to_json(value: impl serde::Serialize) -> Value {
 
 /// A components key (`[A-Za-z0-9._-]+`) for any text.
 fn component_key(text: &str) -> String {
-    let key: String = text
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let key = with_name_chars(text);
     if key.is_empty() { "_".into() } else { key }
 }
 
@@ -2494,7 +2485,7 @@ fn percent_decode(text: &str) -> String {
 fn slug(text: &str, lowercase: bool) -> Option<EntityName> {
     let mut out = String::new();
     for c in text.chars() {
-        if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+        if is_name_char(c) {
             out.push(if lowercase { c.to_ascii_lowercase() } else { c });
         } else if !out.ends_with('-') {
             out.push('-');

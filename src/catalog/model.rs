@@ -25,10 +25,7 @@ impl EntityName {
                 "name {text:?} must have 1 to {MAX_NAME_LEN} characters"
             ));
         }
-        if let Some(bad) = text
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
-        {
+        if let Some(bad) = text.chars().find(|c| !is_name_char(*c)) {
             return Err(format!(
                 "name {text:?} may only use letters, digits, '.', '_' and '-' (found {bad:?})"
             ));
@@ -58,6 +55,19 @@ impl<'de> Deserialize<'de> for EntityName {
         let text = String::deserialize(deserializer)?;
         Self::parse(&text).map_err(serde::de::Error::custom)
     }
+}
+
+/// Whether `c` may appear in an entity name (the Kafka topic alphabet).
+pub fn is_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')
+}
+
+/// `text` with every character outside the name alphabet replaced by `_`: safe in file
+/// names, headers and document keys.
+pub fn with_name_chars(text: &str) -> String {
+    text.chars()
+        .map(|c| if is_name_char(c) { c } else { '_' })
+        .collect()
 }
 
 /// The five kinds of catalog entity.

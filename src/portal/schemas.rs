@@ -49,16 +49,7 @@ pub async fn page(
             .first()
             .map(|v| links::download(&v.subject, v.version)),
         usages: usage.versions.iter().map(VersionRef::of).collect(),
-        references: schema
-            .references
-            .iter()
-            .map(|r| ReferenceLink {
-                name: r.name.clone(),
-                subject: r.subject.clone(),
-                version: r.version,
-                href: links::version(&r.subject, r.version),
-            })
-            .collect(),
+        references: schema.references.iter().map(ReferenceLink::of).collect(),
         api_href: links::api_schema(id),
     }))
 }

@@ -123,6 +123,17 @@ pub struct ReferenceLink {
     pub href: String,
 }
 
+impl ReferenceLink {
+    pub fn of(reference: &crate::model::Reference) -> Self {
+        Self {
+            name: reference.name.clone(),
+            subject: reference.subject.clone(),
+            version: reference.version,
+            href: links::version(&reference.subject, reference.version),
+        }
+    }
+}
+
 /// A link to a subject version.
 pub struct VersionRef {
     pub subject: String,
@@ -329,16 +340,7 @@ impl VersionPage {
                 .map(FieldRow::of)
                 .collect(),
             fields_hidden: detail.fields.len().saturating_sub(MAX_FIELD_ROWS),
-            references: schema
-                .references
-                .iter()
-                .map(|r| ReferenceLink {
-                    name: r.name.clone(),
-                    subject: r.subject.clone(),
-                    version: r.version,
-                    href: links::version(&r.subject, r.version),
-                })
-                .collect(),
+            references: schema.references.iter().map(ReferenceLink::of).collect(),
             referenced_by: detail.referenced_by.iter().map(VersionRef::of).collect(),
             properties,
             download_href: links::download(subject, current.version),
@@ -391,16 +393,7 @@ fn media_type(schema_type: SchemaType) -> &'static str {
 /// `<subject>-v<version>.avsc|.proto|.json`, the subject reduced to characters safe in a
 /// file name and a header (`A-Z a-z 0-9 . _ -`; anything else becomes `_`).
 pub fn download_name(subject: &str, version: i32, schema_type: SchemaType) -> String {
-    let safe: String = subject
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let safe = crate::catalog::model::with_name_chars(subject);
     let safe = safe.trim_start_matches('.');
     let extension = match schema_type {
         SchemaType::Avro => "avsc",
