@@ -45,6 +45,14 @@ impl CatalogWrite {
         }
     }
 
+    /// What the audit log keeps of the change: the new document, or nothing for a delete.
+    pub fn audit_details(&self) -> Value {
+        match self {
+            Self::Put { document, .. } => document.clone(),
+            Self::Delete { .. } => Value::Object(serde_json::Map::new()),
+        }
+    }
+
     /// `kind/name`, the audit target.
     pub fn target(&self) -> String {
         match self {

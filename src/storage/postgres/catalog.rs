@@ -2,7 +2,7 @@
 
 use sqlx::FromRow;
 
-use super::{PostgresStore, append_audit, lost_race, parse_json};
+use super::{PostgresStore, append_audit, lost_race, parse_json, to_json};
 use crate::storage::catalog::{CatalogRow, CatalogRows, CatalogWrite};
 use crate::storage::{AuditEntry, StoreError};
 
@@ -101,10 +101,7 @@ impl PostgresStore {
                     )
                     .bind(kind)
                     .bind(name)
-                    .bind(
-                        serde_json::to_string(document)
-                            .map_err(|e| StoreError::Corrupt(format!("catalog document: {e}")))?,
-                    )
+                    .bind(to_json(document)?)
                     .bind(actor)
                     .execute(&mut *tx)
                     .await?;
@@ -117,10 +114,6 @@ impl PostgresStore {
                         .await?;
                 }
             }
-            let details = match write {
-                CatalogWrite::Put { document, .. } => document.clone(),
-                CatalogWrite::Delete { .. } => serde_json::json!({}),
-            };
             let target = write.target();
             append_audit(
                 &mut tx,
@@ -128,7 +121,7 @@ impl PostgresStore {
                     actor,
                     action: write.action(),
                     target: &target,
-                    details,
+                    details: write.audit_details(),
                 },
             )
             .await?;

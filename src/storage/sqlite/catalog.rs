@@ -93,10 +93,6 @@ impl SqliteStore {
                         .await?;
                 }
             }
-            let details = match write {
-                CatalogWrite::Put { document, .. } => document.clone(),
-                CatalogWrite::Delete { .. } => serde_json::json!({}),
-            };
             let target = write.target();
             append_audit(
                 &mut tx,
@@ -104,7 +100,7 @@ impl SqliteStore {
                     actor,
                     action: write.action(),
                     target: &target,
-                    details,
+                    details: write.audit_details(),
                 },
             )
             .await?;
