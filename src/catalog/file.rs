@@ -83,6 +83,17 @@ pub enum FileError {
     },
 }
 
+impl FileError {
+    /// A YAML (or JSON) document that does not read, with the line where it broke.
+    pub fn yaml(source_name: &str, error: &serde_yaml_ng::Error) -> Self {
+        Self::Syntax {
+            source_name: source_name.to_owned(),
+            line: error.location().map(|l| l.line()),
+            message: error.to_string(),
+        }
+    }
+}
+
 /// A file as read, with what is needed to point back into it.
 #[derive(Debug, Clone)]
 pub struct SourcedFile {
@@ -97,11 +108,7 @@ impl SourcedFile {
     /// here, since a later entry would silently win.
     pub fn parse(text: &str, source_name: &str) -> Result<Self, FileError> {
         let file: CatalogFile =
-            serde_yaml_ng::from_str(text).map_err(|error| FileError::Syntax {
-                source_name: source_name.to_owned(),
-                line: error.location().map(|l| l.line()),
-                message: error.to_string(),
-            })?;
+            serde_yaml_ng::from_str(text).map_err(|error| FileError::yaml(source_name, &error))?;
         let sourced = Self {
             file,
             source_name: source_name.to_owned(),

@@ -13,6 +13,7 @@ use serde_json::Value;
 use super::error::{CatalogApiError, CatalogErrorBody};
 use super::{actor, document, wants_yaml};
 use crate::api::extract::Params;
+use crate::catalog::file::FileError;
 use crate::catalog::model::{EntityKind, EntityName};
 use crate::catalog::{ApplyReport, Catalog, CatalogError};
 
@@ -84,13 +85,8 @@ pub async fn import(
 ) -> Result<Json<ApplyReport>, CatalogApiError> {
     let text = std::str::from_utf8(&body)
         .map_err(|_| CatalogApiError::bad_request("the document is not UTF-8"))?;
-    let doc: Value = serde_yaml_ng::from_str(text).map_err(|e| {
-        CatalogError::File(crate::catalog::file::FileError::Syntax {
-            source_name: "request body".into(),
-            line: e.location().map(|l| l.line()),
-            message: e.to_string(),
-        })
-    })?;
+    let doc: Value = serde_yaml_ng::from_str(text)
+        .map_err(|e| CatalogError::File(FileError::yaml("request body", &e)))?;
     let report = catalog
         .import_asyncapi(
             &doc,
