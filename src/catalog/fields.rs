@@ -11,7 +11,8 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::snapshot::{Role, Snapshot};
+use super::model::EntityName;
+use super::snapshot::Snapshot;
 use super::{Catalog, CatalogError};
 use crate::schema::fields::FieldInfo;
 use crate::storage::SubjectVersion;
@@ -99,19 +100,32 @@ impl Catalog {
 
     /// Every field that carries a tag, each with who writes and reads it.
     pub async fn tagged_fields(&self) -> Result<Vec<FieldUsage>, CatalogError> {
+        self.fields_where(|tags| !tags.is_empty()).await
+    }
+
+    /// Fields carrying `tag` (case-insensitive), each with who writes and reads it.
+    pub async fn fields_tagged(&self, tag: &str) -> Result<Vec<FieldUsage>, CatalogError> {
+        self.fields_where(|tags| carries(tags, tag)).await
+    }
+
+    async fn fields_where(
+        &self,
+        keep: impl Fn(&[String]) -> bool,
+    ) -> Result<Vec<FieldUsage>, CatalogError> {
         let index = self.field_index().await?;
         let snapshot = self.snapshot().await?;
+        let mut users = FieldUsers::new(&snapshot);
         Ok(index
             .iter()
-            .filter(|field| !field.tags.is_empty())
-            .map(|field| usage(&snapshot, field.clone()))
+            .filter(|field| keep(&field.tags))
+            .map(|field| users.usage(field.clone()))
             .collect())
     }
 
     /// Subjects that carry `tag` (any case): a field of their latest version has it, or a
     /// topic or event bound to them does. Sorted, without repeats.
     pub async fn subjects_tagged(&self, tag: &str) -> Result<Vec<String>, CatalogError> {
-        let has = |tags: &[String]| tags.iter().any(|t| t.eq_ignore_ascii_case(tag));
+        let has = |tags: &[String]| carries(tags, tag);
         let mut subjects: std::collections::BTreeSet<String> = self
             .field_index()
             .await?
@@ -133,35 +147,45 @@ impl Catalog {
         }
         Ok(subjects.into_iter().collect())
     }
-
-    /// Fields carrying `tag` (case-insensitive), each with who writes and reads it.
-    pub async fn fields_tagged(&self, tag: &str) -> Result<Vec<FieldUsage>, CatalogError> {
-        let index = self.field_index().await?;
-        let snapshot = self.snapshot().await?;
-        Ok(index
-            .iter()
-            .filter(|field| field.tags.iter().any(|t| t.eq_ignore_ascii_case(tag)))
-            .map(|field| usage(&snapshot, field.clone()))
-            .collect())
-    }
 }
 
-/// A field with the applications that write and read its subject.
-pub fn usage(snapshot: &Snapshot, field: IndexedField) -> FieldUsage {
-    let edges = snapshot.subject_usage(&field.subject).edges;
-    let names = |role: Role| -> Vec<String> {
-        let mut names: Vec<String> = edges
-            .iter()
-            .filter(|edge| edge.role == role)
-            .map(|edge| edge.application.to_string())
-            .collect();
-        names.dedup();
-        names
-    };
-    FieldUsage {
-        writers: names(Role::Produces),
-        readers: names(Role::Consumes),
-        field,
+/// Whether `tags` holds `tag` (any case).
+fn carries(tags: &[String], tag: &str) -> bool {
+    tags.iter().any(|t| t.eq_ignore_ascii_case(tag))
+}
+
+/// Who writes and reads the subject of each field, worked out once per subject: a
+/// listing or a search shows many fields of the same few subjects.
+pub struct FieldUsers<'a> {
+    snapshot: &'a Snapshot,
+    by_subject: HashMap<String, (Vec<String>, Vec<String>)>,
+}
+
+impl<'a> FieldUsers<'a> {
+    pub fn new(snapshot: &'a Snapshot) -> Self {
+        Self {
+            snapshot,
+            by_subject: HashMap::new(),
+        }
+    }
+
+    /// `field` with the applications that write and read its subject.
+    pub fn usage(&mut self, field: IndexedField) -> FieldUsage {
+        let snapshot = self.snapshot;
+        let (writers, readers) = self
+            .by_subject
+            .entry(field.subject.clone())
+            .or_insert_with(|| {
+                let (writers, readers) = snapshot.writers_and_readers(&field.subject);
+                let names = |apps: Vec<EntityName>| apps.iter().map(ToString::to_string).collect();
+                (names(writers), names(readers))
+            })
+            .clone();
+        FieldUsage {
+            writers,
+            readers,
+            field,
+        }
     }
 }
 
@@ -223,7 +247,7 @@ mod tests {
             doc: None,
             tags: vec!["PII".into()],
         };
-        let usage = usage(&snapshot, field);
+        let usage = FieldUsers::new(&snapshot).usage(field);
         assert_eq!(usage.writers, vec!["shop"]);
         assert_eq!(usage.readers, vec!["billing"]);
     }

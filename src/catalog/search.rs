@@ -5,7 +5,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::fields::{IndexedField, usage};
+use super::fields::{FieldUsers, IndexedField};
 use super::model::Entity;
 use super::{Catalog, CatalogError};
 
@@ -75,9 +75,10 @@ impl Catalog {
                 });
             }
         }
+        let mut users = FieldUsers::new(&snapshot);
         for field in self.field_index().await?.iter() {
             if let Some(score) = field_score(field, &words) {
-                let used = usage(&snapshot, field.clone());
+                let used = users.usage(field.clone());
                 hits.push(SearchHit {
                     kind: "field".into(),
                     name: field.path.clone(),

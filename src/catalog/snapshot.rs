@@ -326,6 +326,20 @@ impl Snapshot {
         }
     }
 
+    /// The applications that write and those that read `subject`, each once, by name.
+    pub fn writers_and_readers(&self, subject: &str) -> (Vec<EntityName>, Vec<EntityName>) {
+        let edges = self.subject_usage(subject).edges;
+        let names = |role: Role| -> Vec<EntityName> {
+            let names: BTreeSet<&EntityName> = edges
+                .iter()
+                .filter(|edge| edge.role == role)
+                .map(|edge| &edge.application)
+                .collect();
+            names.into_iter().cloned().collect()
+        };
+        (names(Role::Produces), names(Role::Consumes))
+    }
+
     /// The entities a team owns.
     pub fn owned_by(&self, team: &EntityName) -> Vec<(EntityKind, EntityName)> {
         let owner = Some(team);

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::catalog::Catalog;
 use crate::catalog::model::{EntityKind, EntityName};
-use crate::catalog::snapshot::{Role, Snapshot};
+use crate::catalog::snapshot::Snapshot;
 use crate::portal::extract::PortalQuery;
 use crate::portal::layout::{Chrome, Section};
 use crate::portal::{Page, PortalError, links, ok};
@@ -164,21 +164,13 @@ pub async fn page(
     }))
 }
 
-/// The applications writing and reading a subject (each once, by name).
+/// The applications writing and reading a subject, as links.
 fn writers_and_readers(snapshot: &Snapshot, subject: &str) -> (Vec<EntityLink>, Vec<EntityLink>) {
-    let edges = snapshot.subject_usage(subject).edges;
-    let names = |role: Role| -> Vec<EntityLink> {
-        let mut names: Vec<&EntityName> = edges
-            .iter()
-            .filter(|edge| edge.role == role)
-            .map(|edge| &edge.application)
-            .collect();
-        names.sort();
-        names.dedup();
-        names
-            .into_iter()
+    let (writers, readers) = snapshot.writers_and_readers(subject);
+    let links = |apps: Vec<EntityName>| -> Vec<EntityLink> {
+        apps.iter()
             .map(|name| EntityLink::of(snapshot, EntityKind::Application, name))
             .collect()
     };
-    (names(Role::Produces), names(Role::Consumes))
+    (links(writers), links(readers))
 }
