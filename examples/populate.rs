@@ -7,7 +7,7 @@
 
 use herald::schema::SchemaType;
 use herald::schema::identity::{IdentityInput, identity_digest};
-use herald::storage::{NewSchema, NewVersion, Store};
+use herald::storage::{Committed, NewSchema, NewVersion, Store};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -52,7 +52,8 @@ async fn main() -> anyhow::Result<()> {
                     explicit_version: None,
                     actor: "populate",
                 })
-                .await?;
+                .await
+                .map(Committed::unannounced)?;
             written += 1;
         }
     }

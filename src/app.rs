@@ -4,20 +4,33 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
-use tokio::net::TcpListener;
-use tower_http::catch_panic::CatchPanicLayer;
+use std::any::Any;
+use std::convert::Infallible;
 
-use crate::api::confluent::{self, ConfluentState, HotCache, HotPath};
+use axum::BoxError;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use hyper::body::Body as HttpBody;
+use hyper::body::Incoming;
+use tokio::net::TcpListener;
+use tower::Service;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::api::confluent::{self, ConfluentState, FastLaneLayer, HotCache};
 use crate::api::error::ApiError;
 use crate::api::{health, openapi, paths, validate};
 use crate::catalog::file::SourcedFile;
 use crate::catalog::{Catalog, CatalogError};
 use crate::portal::{self, PortalState};
+use crate::registry::DeletedFilter;
 use crate::registry::Registry;
+use crate::server;
 use crate::storage::{Store, StoreError};
 
 /// Everything a running Herald holds.
@@ -46,7 +59,7 @@ impl App {
             None => false,
         });
         Ok(Self {
-            catalog: Arc::new(Catalog::new(registry.clone())),
+            catalog: Arc::new(Catalog::new(registry.clone(), store)),
             registry,
             cache: Arc::new(HotCache::default()),
             max_body_bytes,
@@ -57,7 +70,11 @@ impl App {
     /// a database holding anything is left alone. Whether it loaded.
     pub async fn load_demo(&self, path: &std::path::Path) -> Result<bool, CatalogError> {
         let empty = self.catalog.snapshot().await?.all().is_empty()
-            && self.registry.store().subjects().await?.is_empty();
+            && self
+                .registry
+                .subjects("", DeletedFilter::including(true))
+                .await?
+                .is_empty();
         if !empty {
             return Ok(false);
         }
@@ -73,8 +90,8 @@ impl App {
         }
     }
 
-    /// The HTTP routes.
-    pub fn router(&self) -> Router {
+    /// Every route of every area, without the cross-cutting layers.
+    fn routes(&self) -> Router {
         confluent::router(self.confluent_state())
             .merge(validate::router(self.registry.clone()))
             .merge(crate::api::catalog::router(self.catalog.clone()))
@@ -85,36 +102,63 @@ impl App {
             }))
             .merge(portal::catalog::router(self.catalog.clone()))
             .merge(openapi::router())
+    }
+
+    /// The one front door: every request passes the same cross-cutting layers, in this
+    /// order, before anything answers it — the fast lane included:
+    ///
+    /// 1. panic catching (a bug still answers in the Confluent shape, never drops the
+    ///    connection);
+    /// 2. tracing (a span per request, at debug level);
+    /// 3. trailing-slash trimming (the Java client POSTs `.../versions/`);
+    /// 4. the body limit (read by every body extractor);
+    /// 5. the Confluent fast lane for warm `GET /schemas/ids/{id}`;
+    /// 6. the router.
+    ///
+    /// A layer that must see every request (access control, metrics) goes here.
+    pub fn front_door(
+        &self,
+    ) -> impl Service<
+        Request<Incoming>,
+        Response = Response<impl HttpBody<Data = Bytes, Error: Into<BoxError>> + Send + 'static>,
+        Error = Infallible,
+        Future: Send + 'static,
+    > + Clone
+    + Send
+    + 'static {
+        let routes = self.routes();
+        ServiceBuilder::new()
+            .layer(CatchPanicLayer::custom(panic_answer as fn(_) -> _))
+            .layer(TraceLayer::new_for_http())
+            .map_request(paths::trim_trailing_slash::<Incoming> as fn(_) -> _)
             .layer(DefaultBodyLimit::max(self.max_body_bytes))
-            // A bug must still answer in the Confluent shape, never drop the connection.
-            .layer(CatchPanicLayer::custom(|_| {
-                tracing::error!("request handler panicked");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    500,
-                    "Internal Server Error",
-                )
-                .into_response()
-            }))
+            .layer(FastLaneLayer::new(self.confluent_state()))
+            .map_request(into_axum_body as fn(_) -> _)
+            .service(routes)
     }
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves. Trailing slashes are trimmed
-/// before anything else (the Java client POSTs `.../versions/`); warm schema-by-id reads
-/// take the fast lane, everything else the router.
+/// The router reads axum's body type; the layers before it take hyper's as it comes.
+fn into_axum_body(request: Request<Incoming>) -> Request<Body> {
+    request.map(Body::new)
+}
+
+fn panic_answer(_panic: Box<dyn Any + Send>) -> Response {
+    tracing::error!("request handler panicked");
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        500,
+        "Internal Server Error",
+    )
+    .into_response()
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves, every request through
+/// [`App::front_door`].
 pub async fn serve(
     listener: TcpListener,
     app: &App,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let routed = HotPath::new(app.confluent_state(), app.router());
-    let service = tower::ServiceBuilder::new()
-        .map_request(paths::trim_trailing_slash)
-        .service(routed);
-    axum::serve(
-        listener,
-        axum::ServiceExt::<axum::extract::Request>::into_make_service(service),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    server::serve(listener, app.front_door(), shutdown).await
 }

@@ -4,7 +4,8 @@
 
 /// HTTP: the Confluent wire API, its errors, extractors and content negotiation.
 pub mod api;
-/// Wiring: settings to store to registry to router; the server loop.
+/// Wiring: settings to store to registry to router, and the front door every request
+/// passes.
 pub mod app;
 /// The event catalog: domains, teams, applications, topics, events and their edges;
 /// catalog as code (YAML) and AsyncAPI.
@@ -19,5 +20,7 @@ pub mod portal;
 pub mod registry;
 /// Pure schema logic: parsing, canonical form, identity, compatibility. No IO.
 pub mod schema;
+/// The connection loop: TCP accept and HTTP/1.1 with hyper, every request to one service.
+pub mod server;
 /// Persistence: the only module with SQL.
 pub mod storage;

@@ -144,7 +144,10 @@ async fn catalog() -> (Catalog, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("herald.db").display());
     let store = Store::connect(&url).await.expect("store");
-    (Catalog::new(Arc::new(Registry::new(store))), dir)
+    (
+        Catalog::new(Arc::new(Registry::new(store.clone())), store),
+        dir,
+    )
 }
 
 fn name(text: &str) -> EntityName {

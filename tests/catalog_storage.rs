@@ -9,7 +9,7 @@ use herald::catalog::model::{Entity, EntityKind, EntityName};
 use herald::catalog::{Catalog, CatalogError};
 use herald::registry::Registry;
 use herald::storage::catalog::CatalogWrite;
-use herald::storage::{Store, StoreError};
+use herald::storage::{Committed, Store, StoreError};
 use serde_json::json;
 
 use pg_cluster::PgCluster;
@@ -53,6 +53,7 @@ async fn contract(store: &Store) {
     let revision = store
         .write_catalog(0, &batch, "alice")
         .await
+        .map(Committed::unannounced)
         .expect("write");
     assert_eq!(revision, 1);
     let read = store.catalog().await.expect("read");
@@ -73,7 +74,10 @@ async fn contract(store: &Store) {
 
     // A writer that read revision 0 lost the race: refused, nothing written.
     let stale = [put("team", "late", json!({"name": "late"}))];
-    let refused = store.write_catalog(0, &stale, "bob").await;
+    let refused = store
+        .write_catalog(0, &stale, "bob")
+        .await
+        .map(Committed::unannounced);
     assert!(matches!(refused, Err(StoreError::Conflict)), "{refused:?}");
     assert_eq!(store.catalog().await.expect("read").rows.len(), 2);
 
@@ -90,6 +94,7 @@ async fn contract(store: &Store) {
         store
             .write_catalog(1, &batch, "carol")
             .await
+            .map(Committed::unannounced)
             .expect("write"),
         2
     );
@@ -118,7 +123,7 @@ fn entity(kind: EntityKind, document: serde_json::Value) -> Entity {
 /// A catalog on its own store, registry and cache (as a separate process would have).
 async fn node(url: &str) -> Arc<Catalog> {
     let store = Store::connect(url).await.expect("connect");
-    Arc::new(Catalog::new(Arc::new(Registry::new(store))))
+    Arc::new(Catalog::new(Arc::new(Registry::new(store.clone())), store))
 }
 
 /// Three nodes on one database, and the URL (for fresh readers).

@@ -15,7 +15,8 @@ use std::sync::{Arc, OnceLock};
 use herald::model::Reference;
 use herald::schema::SchemaType;
 use herald::storage::{
-    NewSchema, NewVersion, Registered, Store, StoreError, StoredSchema, SubjectVersion, VersionRow,
+    Committed, NewSchema, NewVersion, Registered, Store, StoreError, StoredSchema, SubjectVersion,
+    VersionRow,
 };
 use serde_json::json;
 
@@ -148,6 +149,7 @@ async fn append(store: &Store, subject: &str, schema: NewSchema) -> Registered {
     store
         .insert_version(version(subject, expected, schema))
         .await
+        .map(Committed::unannounced)
         .expect("insert version")
 }
 
@@ -184,6 +186,7 @@ async fn contract_round_trip(store: &Store) {
     let registered = store
         .insert_version(version("orders-value", None, schema.clone()))
         .await
+        .map(Committed::unannounced)
         .expect("insert");
     assert_eq!(registered, Registered { id: 1, version: 1 });
 
@@ -290,7 +293,11 @@ async fn contract_explicit_ids(store: &Store) {
     let mut import = version("imp", None, record("I1"));
     import.explicit_id = Some(100);
     assert_eq!(
-        store.insert_version(import).await.expect("import"),
+        store
+            .insert_version(import)
+            .await
+            .map(Committed::unannounced)
+            .expect("import"),
         Registered {
             id: 100,
             version: 1
@@ -309,21 +316,31 @@ async fn contract_explicit_ids(store: &Store) {
     let mut clash = version("imp", Some(2), record("I3"));
     clash.explicit_id = Some(100);
     assert!(matches!(
-        store.insert_version(clash).await,
+        store
+            .insert_version(clash)
+            .await
+            .map(Committed::unannounced),
         Err(StoreError::IdTaken(100))
     ));
     // The schema exists under another id.
     let mut moved = version("imp", Some(2), record("I1"));
     moved.explicit_id = Some(500);
     assert!(matches!(
-        store.insert_version(moved).await,
+        store
+            .insert_version(moved)
+            .await
+            .map(Committed::unannounced),
         Err(StoreError::IdTaken(500))
     ));
     // The schema under its own id is fine (another subject).
     let mut same = version("imp2", None, record("I1"));
     same.explicit_id = Some(100);
     assert_eq!(
-        store.insert_version(same).await.expect("same id"),
+        store
+            .insert_version(same)
+            .await
+            .map(Committed::unannounced)
+            .expect("same id"),
         Registered {
             id: 100,
             version: 1
@@ -348,20 +365,31 @@ async fn contract_explicit_versions(store: &Store) {
     let mut import = version("v", None, record("V5"));
     import.explicit_version = Some(5);
     assert_eq!(
-        store.insert_version(import).await.expect("import"),
+        store
+            .insert_version(import)
+            .await
+            .map(Committed::unannounced)
+            .expect("import"),
         Registered { id: 1, version: 5 }
     );
     let mut taken = version("v", Some(5), record("Other"));
     taken.explicit_version = Some(5);
     assert!(matches!(
-        store.insert_version(taken).await,
+        store
+            .insert_version(taken)
+            .await
+            .map(Committed::unannounced),
         Err(StoreError::VersionTaken(5))
     ));
     // A gap below the highest version may be filled explicitly.
     let mut below = version("v", Some(5), record("V2"));
     below.explicit_version = Some(2);
     assert_eq!(
-        store.insert_version(below).await.expect("fill gap"),
+        store
+            .insert_version(below)
+            .await
+            .map(Committed::unannounced)
+            .expect("fill gap"),
         Registered { id: 2, version: 2 }
     );
     // Without an explicit version: highest + 1.
@@ -380,7 +408,8 @@ async fn contract_stale_expected_version_conflicts(store: &Store) {
     assert!(matches!(
         store
             .insert_version(version("s", Some(1), record("X")))
-            .await,
+            .await
+            .map(Committed::unannounced),
         Err(StoreError::Conflict)
     ));
     append(store, "s", record("A")).await;
@@ -389,18 +418,26 @@ async fn contract_stale_expected_version_conflicts(store: &Store) {
     for stale in [None, Some(1), Some(3)] {
         assert!(
             matches!(
-                store.insert_version(version("s", stale, record("C"))).await,
+                store
+                    .insert_version(version("s", stale, record("C")))
+                    .await
+                    .map(Committed::unannounced),
                 Err(StoreError::Conflict)
             ),
             "expected {stale:?} must conflict"
         );
     }
     // A soft-deleted highest version still counts.
-    store.soft_delete("s", &[2], ACTOR).await.expect("soft");
+    store
+        .soft_delete("s", &[2], ACTOR)
+        .await
+        .map(Committed::unannounced)
+        .expect("soft");
     assert!(matches!(
         store
             .insert_version(version("s", Some(1), record("C")))
-            .await,
+            .await
+            .map(Committed::unannounced),
         Err(StoreError::Conflict)
     ));
     // Nothing was written by the refusals.
@@ -420,6 +457,7 @@ async fn contract_stale_expected_version_conflicts(store: &Store) {
         store
             .insert_version(version("s", Some(2), record("C")))
             .await
+            .map(Committed::unannounced)
             .expect("fresh"),
         Registered { id: 3, version: 3 }
     );
@@ -428,7 +466,11 @@ async fn contract_stale_expected_version_conflicts(store: &Store) {
 async fn contract_soft_delete(store: &Store) {
     append(store, "s", record("A")).await;
     append(store, "s", record("B")).await;
-    store.soft_delete("s", &[1], ACTOR).await.expect("soft");
+    store
+        .soft_delete("s", &[1], ACTOR)
+        .await
+        .map(Committed::unannounced)
+        .expect("soft");
     assert_eq!(
         store.subject_versions("s").await.expect("read"),
         vec![row(1, 1, true), row(2, 2, false)]
@@ -443,7 +485,11 @@ async fn contract_soft_delete(store: &Store) {
         store.subjects().await.expect("read"),
         vec![("s".to_owned(), true)]
     );
-    store.soft_delete("s", &[2], ACTOR).await.expect("soft");
+    store
+        .soft_delete("s", &[2], ACTOR)
+        .await
+        .map(Committed::unannounced)
+        .expect("soft");
     assert_eq!(
         store.subjects().await.expect("read"),
         vec![("s".to_owned(), false)]
@@ -479,8 +525,16 @@ async fn contract_hard_delete(store: &Store) {
     append(store, "s", record("A")).await;
     append(store, "s", record("B")).await;
     append(store, "t", record("B")).await;
-    store.soft_delete("s", &[1, 2], ACTOR).await.expect("soft");
-    store.hard_delete("s", &[1, 2], ACTOR).await.expect("hard");
+    store
+        .soft_delete("s", &[1, 2], ACTOR)
+        .await
+        .map(Committed::unannounced)
+        .expect("soft");
+    store
+        .hard_delete("s", &[1, 2], ACTOR)
+        .await
+        .map(Committed::unannounced)
+        .expect("hard");
     assert_eq!(store.subject_versions("s").await.expect("read"), vec![]);
     // Schema 1 has no version left: not served, but its row stays for reuse.
     assert_eq!(store.schema(1).await.expect("read"), None);
@@ -512,32 +566,61 @@ async fn contract_hard_delete(store: &Store) {
     );
     assert_eq!(store.max_schema_id().await.expect("max"), 2);
     // Deleting versions that do not exist is not an error.
-    store.hard_delete("nope", &[7], ACTOR).await.expect("noop");
-    store.soft_delete("nope", &[7], ACTOR).await.expect("noop");
+    store
+        .hard_delete("nope", &[7], ACTOR)
+        .await
+        .map(Committed::unannounced)
+        .expect("noop");
+    store
+        .soft_delete("nope", &[7], ACTOR)
+        .await
+        .map(Committed::unannounced)
+        .expect("noop");
 }
 
 async fn contract_settings_removed_with_last_version(store: &Store) {
     append(store, "s", record("A")).await;
     append(store, "s", record("B")).await;
     let config = json!({"compatibilityLevel": "NONE"});
-    store.put_config("s", &config, ACTOR).await.expect("put");
-    store.put_mode("s", "READONLY", ACTOR).await.expect("put");
+    store
+        .put_config("s", &config, ACTOR)
+        .await
+        .map(Committed::unannounced)
+        .expect("put");
+    store
+        .put_mode("s", "READONLY", ACTOR)
+        .await
+        .map(Committed::unannounced)
+        .expect("put");
     store
         .put_config("other", &config, ACTOR)
         .await
+        .map(Committed::unannounced)
         .expect("put");
     // Soft deletes keep settings.
-    store.soft_delete("s", &[1, 2], ACTOR).await.expect("soft");
+    store
+        .soft_delete("s", &[1, 2], ACTOR)
+        .await
+        .map(Committed::unannounced)
+        .expect("soft");
     assert_eq!(store.config("s").await.expect("read"), Some(config.clone()));
     // A hard delete that leaves a version keeps them too.
-    store.hard_delete("s", &[1], ACTOR).await.expect("hard");
+    store
+        .hard_delete("s", &[1], ACTOR)
+        .await
+        .map(Committed::unannounced)
+        .expect("hard");
     assert_eq!(store.config("s").await.expect("read"), Some(config.clone()));
     assert_eq!(
         store.mode("s").await.expect("read"),
         Some("READONLY".to_owned())
     );
     // The last one takes them along, and only the subject's.
-    store.hard_delete("s", &[2], ACTOR).await.expect("hard");
+    store
+        .hard_delete("s", &[2], ACTOR)
+        .await
+        .map(Committed::unannounced)
+        .expect("hard");
     assert_eq!(store.config("s").await.expect("read"), None);
     assert_eq!(store.mode("s").await.expect("read"), None);
     assert_eq!(store.config("other").await.expect("read"), Some(config));
@@ -572,7 +655,11 @@ async fn contract_referenced_by(store: &Store) {
     );
     assert_eq!(store.referenced_by("ref", 2).await.expect("read"), vec![]);
     // Soft-deleted referrers are listed, not live.
-    store.soft_delete("user", &[1], ACTOR).await.expect("soft");
+    store
+        .soft_delete("user", &[1], ACTOR)
+        .await
+        .map(Committed::unannounced)
+        .expect("soft");
     assert_eq!(
         store.referenced_by("ref", 1).await.expect("read"),
         vec![(user_id, false), (user2_id, true)]
@@ -587,11 +674,17 @@ async fn contract_referenced_by(store: &Store) {
     store
         .soft_delete("user-copy", &[1], ACTOR)
         .await
+        .map(Committed::unannounced)
         .expect("soft");
-    store.hard_delete("user", &[1], ACTOR).await.expect("hard");
+    store
+        .hard_delete("user", &[1], ACTOR)
+        .await
+        .map(Committed::unannounced)
+        .expect("hard");
     store
         .hard_delete("user-copy", &[1], ACTOR)
         .await
+        .map(Committed::unannounced)
         .expect("hard");
     assert_eq!(
         store.referenced_by("ref", 1).await.expect("read"),
@@ -603,8 +696,16 @@ async fn contract_subjects_order_and_live_flags(store: &Store) {
     for subject in ["b", "a", "B", "a_x", "a-x", "ä", "a"] {
         append(store, subject, record(subject)).await;
     }
-    store.soft_delete("B", &[1], ACTOR).await.expect("soft");
-    store.soft_delete("a", &[1], ACTOR).await.expect("soft");
+    store
+        .soft_delete("B", &[1], ACTOR)
+        .await
+        .map(Committed::unannounced)
+        .expect("soft");
+    store
+        .soft_delete("a", &[1], ACTOR)
+        .await
+        .map(Committed::unannounced)
+        .expect("soft");
     // Byte order, whatever the database locale.
     assert_eq!(
         store.subjects().await.expect("read"),
@@ -624,7 +725,11 @@ async fn contract_all_versions_prefix_is_literal(store: &Store) {
         append(store, subject, record(subject)).await;
     }
     append(store, "abc", record("abc2")).await;
-    store.soft_delete("abc", &[1], ACTOR).await.expect("soft");
+    store
+        .soft_delete("abc", &[1], ACTOR)
+        .await
+        .map(Committed::unannounced)
+        .expect("soft");
     let subjects = |rows: Vec<SubjectVersion>| -> Vec<(String, i32)> {
         rows.into_iter().map(|r| (r.subject, r.version)).collect()
     };
@@ -683,11 +788,19 @@ async fn contract_config(store: &Store) {
     let global = herald::model::GLOBAL_SCOPE;
     assert_eq!(store.config(global).await.expect("read"), None);
     let config = json!({"compatibilityLevel": "FULL", "normalize": true, "alias": "x"});
-    store.put_config(global, &config, ACTOR).await.expect("put");
+    store
+        .put_config(global, &config, ACTOR)
+        .await
+        .map(Committed::unannounced)
+        .expect("put");
     assert_eq!(store.config(global).await.expect("read"), Some(config));
     // Overwrite, keeping the written key order.
     let config = json!({"zz": 1, "compatibilityLevel": "NONE", "aa": {"b": 1, "a": 2}});
-    store.put_config(global, &config, ACTOR).await.expect("put");
+    store
+        .put_config(global, &config, ACTOR)
+        .await
+        .map(Committed::unannounced)
+        .expect("put");
     let read = store.config(global).await.expect("read").expect("config");
     assert_eq!(
         serde_json::to_string(&read).expect("json"),
@@ -698,16 +811,25 @@ async fn contract_config(store: &Store) {
     store
         .put_config("orders", &subject_config, ACTOR)
         .await
+        .map(Committed::unannounced)
         .expect("put");
     assert_eq!(
         store.config("orders").await.expect("read"),
         Some(subject_config)
     );
-    store.delete_config(global, ACTOR).await.expect("delete");
+    store
+        .delete_config(global, ACTOR)
+        .await
+        .map(Committed::unannounced)
+        .expect("delete");
     assert_eq!(store.config(global).await.expect("read"), None);
     assert!(store.config("orders").await.expect("read").is_some());
     // Deleting what is not there is fine.
-    store.delete_config(global, ACTOR).await.expect("delete");
+    store
+        .delete_config(global, ACTOR)
+        .await
+        .map(Committed::unannounced)
+        .expect("delete");
 }
 
 async fn contract_mode(store: &Store) {
@@ -717,13 +839,23 @@ async fn contract_mode(store: &Store) {
     store
         .put_mode(global, "READWRITE", ACTOR)
         .await
+        .map(Committed::unannounced)
         .expect("put");
-    store.put_mode(global, "IMPORT", ACTOR).await.expect("put");
+    store
+        .put_mode(global, "IMPORT", ACTOR)
+        .await
+        .map(Committed::unannounced)
+        .expect("put");
     store
         .put_mode("orders", "READONLY", ACTOR)
         .await
+        .map(Committed::unannounced)
         .expect("put");
-    store.put_mode("a%", "READONLY", ACTOR).await.expect("put");
+    store
+        .put_mode("a%", "READONLY", ACTOR)
+        .await
+        .map(Committed::unannounced)
+        .expect("put");
     assert_eq!(
         store.mode(global).await.expect("read"),
         Some("IMPORT".to_owned())
@@ -738,7 +870,11 @@ async fn contract_mode(store: &Store) {
         store.mode("a%").await.expect("read"),
         Some("READONLY".to_owned())
     );
-    store.delete_mode("orders", ACTOR).await.expect("delete");
+    store
+        .delete_mode("orders", ACTOR)
+        .await
+        .map(Committed::unannounced)
+        .expect("delete");
     assert_eq!(store.mode("orders").await.expect("read"), None);
     // Other scopes are untouched.
     assert_eq!(
@@ -749,7 +885,11 @@ async fn contract_mode(store: &Store) {
         store.mode("a%").await.expect("read"),
         Some("READONLY".to_owned())
     );
-    store.delete_mode("orders", ACTOR).await.expect("delete");
+    store
+        .delete_mode("orders", ACTOR)
+        .await
+        .map(Committed::unannounced)
+        .expect("delete");
 }
 
 async fn contract_empty_store(store: &Store) {
@@ -835,7 +975,7 @@ async fn register(store: &Store, subject: &str, schema: &NewSchema) -> (Register
             return (registered, attempt);
         }
         let new = version(subject, versions.last().map(|v| v.version), schema.clone());
-        match store.insert_version(new).await {
+        match store.insert_version(new).await.map(Committed::unannounced) {
             Ok(registered) => return (registered, attempt),
             Err(StoreError::Conflict) => tokio::task::yield_now().await,
             Err(other) => panic!("insert_version failed: {other}"),
@@ -989,6 +1129,7 @@ async fn pg_outage_after_connect_surfaces_database_errors() {
         store
             .insert_version(version("s", Some(1), record("B")))
             .await
+            .map(Committed::unannounced)
             .err(),
     ];
     for error in errors {
@@ -1066,10 +1207,12 @@ mod browse {
                 ACTOR,
             )
             .await
+            .map(Committed::unannounced)
             .expect("config");
         store
             .put_config("b", &json!({"normalize": true}), ACTOR)
             .await
+            .map(Committed::unannounced)
             .expect("config");
 
         // Byte order, every subject with a live version.
@@ -1207,7 +1350,11 @@ mod browse {
         );
 
         // The latest live version moves back when the newest is soft-deleted.
-        store.soft_delete("s", &[3], ACTOR).await.expect("soft");
+        store
+            .soft_delete("s", &[3], ACTOR)
+            .await
+            .map(Committed::unannounced)
+            .expect("soft");
         let row = summary(store.subject_page(&all()).await.expect("page")).expect("listed");
         assert_eq!(
             (row.latest_version, row.schema_type, row.live_versions),
@@ -1215,7 +1362,11 @@ mod browse {
         );
 
         // No live version left: not listed.
-        store.soft_delete("s", &[1, 2], ACTOR).await.expect("soft");
+        store
+            .soft_delete("s", &[1, 2], ACTOR)
+            .await
+            .map(Committed::unannounced)
+            .expect("soft");
         assert_eq!(names(store, all()).await, (0, vec![]));
 
         // A new version brings it back; hard deletes of old versions leave it.
@@ -1224,14 +1375,23 @@ mod browse {
         store
             .hard_delete("s", &[1, 2, 3], ACTOR)
             .await
+            .map(Committed::unannounced)
             .expect("hard");
         let row = summary(store.subject_page(&all()).await.expect("page")).expect("listed");
         assert_eq!(
             (row.latest_version, row.schema_type, row.live_versions),
             (4, SchemaType::Protobuf, 1)
         );
-        store.soft_delete("s", &[4], ACTOR).await.expect("soft");
-        store.hard_delete("s", &[4], ACTOR).await.expect("hard");
+        store
+            .soft_delete("s", &[4], ACTOR)
+            .await
+            .map(Committed::unannounced)
+            .expect("soft");
+        store
+            .hard_delete("s", &[4], ACTOR)
+            .await
+            .map(Committed::unannounced)
+            .expect("hard");
         assert_eq!(names(store, all()).await, (0, vec![]));
     }
 
@@ -1241,8 +1401,13 @@ mod browse {
         store
             .put_config("a", &json!({"compatibilityLevel": "FULL"}), ACTOR)
             .await
+            .map(Committed::unannounced)
             .expect("config");
-        store.soft_delete("a", &[1], ACTOR).await.expect("soft");
+        store
+            .soft_delete("a", &[1], ACTOR)
+            .await
+            .map(Committed::unannounced)
+            .expect("soft");
 
         let newest = store.recent_audit(2).await.expect("read");
         assert_eq!(newest.len(), 2);
@@ -1273,7 +1438,11 @@ mod browse {
         append(store, "a", record("Shared")).await;
         append(store, "b", record("Shared")).await;
         append(store, "a", record("Other")).await;
-        store.soft_delete("b", &[1], ACTOR).await.expect("soft");
+        store
+            .soft_delete("b", &[1], ACTOR)
+            .await
+            .map(Committed::unannounced)
+            .expect("soft");
         assert_eq!(
             store.registry_counts().await.expect("counts"),
             RegistryCounts {
@@ -1297,6 +1466,7 @@ mod browse {
         store
             .soft_delete("user-copy", &[1], ACTOR)
             .await
+            .map(Committed::unannounced)
             .expect("soft");
         assert_eq!(
             store.referencing_versions("ref", 1).await.expect("read"),

@@ -105,7 +105,7 @@ mod tests {
 
     #[test]
     fn store_errors_do_not_leak_details() {
-        let error = ApiError::from(RegistryError::Store(crate::storage::StoreError::Corrupt(
+        let error = ApiError::from(RegistryError::Store(crate::registry::StoreError::Corrupt(
             "/var/lib/secret.db".into(),
         )));
         assert_eq!(error.code, 50001);

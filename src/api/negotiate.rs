@@ -29,6 +29,16 @@ const ACCEPTED_BODIES: [&str; 4] = [
     "application/octet-stream",
 ];
 
+/// The media type a layer in front (the fast lane) already negotiated for this request, so
+/// that a request it passes on is not negotiated twice.
+#[derive(Debug, Clone, Copy)]
+pub struct Negotiated(pub &'static str);
+
+/// The answer to an `Accept` nothing we produce satisfies.
+pub fn refused() -> Response {
+    ApiError::http(StatusCode::NOT_ACCEPTABLE).into_response()
+}
+
 /// Picks the response media type from `Accept`, or `None` when nothing we produce fits.
 pub fn choose(accept: Option<&str>) -> Option<&'static str> {
     let Some(accept) = accept.map(str::trim).filter(|a| !a.is_empty()) else {
@@ -120,13 +130,21 @@ where
     }
 
     fn call(&mut self, request: Request) -> Self::Future {
-        let accept = request
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok());
-        // `GET /` sends browsers to the portal whatever they accept (the handler decides).
-        let root = request.method() == axum::http::Method::GET && request.uri().path() == "/";
-        match choose(accept).or(root.then_some(V1_JSON)) {
+        let chosen = match request.extensions().get::<Negotiated>() {
+            Some(Negotiated(chosen)) => Some(*chosen),
+            None => {
+                let accept = request
+                    .headers()
+                    .get(header::ACCEPT)
+                    .and_then(|v| v.to_str().ok());
+                // `GET /` sends browsers to the portal whatever they accept (the handler
+                // decides).
+                let root =
+                    request.method() == axum::http::Method::GET && request.uri().path() == "/";
+                choose(accept).or(root.then_some(V1_JSON))
+            }
+        };
+        match chosen {
             Some(chosen) => NegotiateFuture::Inner {
                 future: self.inner.call(request),
                 chosen,
@@ -152,10 +170,7 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.project() {
-            NegotiateProjection::Refused => Poll::Ready(Ok(ApiError::http(
-                StatusCode::NOT_ACCEPTABLE,
-            )
-            .into_response())),
+            NegotiateProjection::Refused => Poll::Ready(Ok(refused())),
             NegotiateProjection::Inner { future, chosen } => {
                 let Ok(mut response) = ready!(future.poll(cx));
                 label(&mut response, chosen);

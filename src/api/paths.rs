@@ -1,15 +1,14 @@
 //! Path normalisation before routing: the Java client POSTs `.../versions/`, so trailing
 //! slashes are trimmed — except under the API docs page, which needs its own.
 
-use axum::extract::Request;
-use axum::http::Uri;
 use axum::http::uri::PathAndQuery;
+use axum::http::{Request, Uri};
 
 /// Where the interactive API page lives; its assets are addressed with a trailing slash.
 pub const DOCS_PREFIX: &str = "/api-docs/";
 
 /// Trims trailing slashes from the request path (not from the docs page's paths).
-pub fn trim_trailing_slash(mut request: Request) -> Request {
+pub fn trim_trailing_slash<B>(mut request: Request<B>) -> Request<B> {
     let path = request.uri().path();
     if path.len() <= 1 || !path.ends_with('/') || path.starts_with(DOCS_PREFIX) {
         return request;

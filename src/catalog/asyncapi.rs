@@ -205,12 +205,8 @@ impl Catalog {
         subject: &str,
         range: VersionRange,
     ) -> Result<Option<ExportedSchema>, CatalogError> {
-        let rows = self.registry.store().subject_versions(subject).await?;
-        let live: Vec<i32> = rows
-            .iter()
-            .filter(|r| !r.deleted)
-            .map(|r| r.version)
-            .collect();
+        let rows = self.registry.live_versions(subject).await?;
+        let live: Vec<i32> = rows.iter().map(|r| r.version).collect();
         let Some(version) = range.select(&live).last().or(live.last()).copied() else {
             return Ok(None);
         };
@@ -223,12 +219,14 @@ impl Catalog {
         version: i32,
         depth: usize,
     ) -> Result<Option<ExportedSchema>, CatalogError> {
-        let rows = self.registry.store().subject_versions(subject).await?;
-        let Some(row) = rows.iter().find(|r| r.version == version) else {
-            return Ok(None);
-        };
-        let Some(stored) = self.registry.store().schema(row.schema_id).await? else {
-            return Ok(None);
+        let subject_name = crate::model::Subject::new(subject.to_owned());
+        let spec = crate::model::VersionSpec::Number(version);
+        let stored = match self.registry.version(&subject_name, spec, true).await {
+            Ok(found) => found.schema,
+            Err(RegistryError::SubjectNotFound(_) | RegistryError::VersionNotFound(_)) => {
+                return Ok(None);
+            }
+            Err(other) => return Err(other.into()),
         };
         let resolved = self.resolved_text(&stored).await?;
         let mut references = Vec::new();

@@ -14,8 +14,8 @@ use utoipa::ToSchema;
 use super::model::EntityName;
 use super::snapshot::Snapshot;
 use super::{Catalog, CatalogError};
+use crate::registry::{RegistryError, SchemaListing};
 use crate::schema::fields::FieldInfo;
-use crate::storage::SubjectVersion;
 
 /// One field of a subject's latest version.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -61,7 +61,11 @@ impl Catalog {
         {
             return Ok(index.clone());
         }
-        let latest = latest_live_versions(self.registry.store().all_versions("").await?);
+        let listing = SchemaListing {
+            latest_only: true,
+            ..SchemaListing::default()
+        };
+        let latest = self.registry.listed_versions(&listing).await?;
         let mut index = Vec::new();
         for version in latest {
             let fields = self.fields_of(version.schema_id).await?;
@@ -85,8 +89,10 @@ impl Catalog {
         if let Some(hit) = lock(&self.fields.by_schema).get(&schema_id) {
             return Ok(hit.clone());
         }
-        let Some(stored) = self.registry.store().schema(schema_id).await? else {
-            return Ok(Arc::default());
+        let stored = match self.registry.schema_by_id(schema_id).await {
+            Ok(stored) => stored,
+            Err(RegistryError::SchemaIdNotFound(_)) => return Ok(Arc::default()),
+            Err(other) => return Err(other.into()),
         };
         let parsed = self.registry.parsed_schema(&stored).await?;
         let fields = Arc::new(parsed.fields());
@@ -190,17 +196,6 @@ impl<'a> FieldUsers<'a> {
 }
 
 /// The newest live version of each subject (input sorted by subject, then version).
-fn latest_live_versions(versions: Vec<SubjectVersion>) -> Vec<SubjectVersion> {
-    let mut latest: Vec<SubjectVersion> = Vec::new();
-    for version in versions.into_iter().filter(|v| !v.deleted) {
-        match latest.last_mut() {
-            Some(last) if last.subject == version.subject => *last = version,
-            _ => latest.push(version),
-        }
-    }
-    latest
-}
-
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // A poisoned cache only means a panic elsewhere; the value is still a valid cache.
     mutex.lock().unwrap_or_else(|e| e.into_inner())
@@ -209,31 +204,6 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn version(subject: &str, version: i32, deleted: bool) -> SubjectVersion {
-        SubjectVersion {
-            subject: subject.into(),
-            version,
-            schema_id: i64::from(version) * 10,
-            deleted,
-        }
-    }
-
-    #[test]
-    fn keeps_the_newest_live_version_of_each_subject() {
-        let latest = latest_live_versions(vec![
-            version("a", 1, false),
-            version("a", 2, false),
-            version("a", 3, true),
-            version("b", 1, true),
-            version("c", 4, false),
-        ]);
-        let seen: Vec<(&str, i32)> = latest
-            .iter()
-            .map(|v| (v.subject.as_str(), v.version))
-            .collect();
-        assert_eq!(seen, vec![("a", 2), ("c", 4)]);
-    }
 
     #[test]
     fn usage_names_writers_and_readers_of_the_subject() {

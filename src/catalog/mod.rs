@@ -26,8 +26,8 @@ use rules::Problem;
 pub use snapshot::Snapshot;
 
 use crate::registry::{Registry, RegistryError};
-use crate::storage::StoreError;
 use crate::storage::catalog::CatalogWrite;
+use crate::storage::{Store, StoreError};
 
 /// How many times a write starts again after losing a race to another node (writers on
 /// one node queue, so only other nodes' writers can win in between).
@@ -65,6 +65,8 @@ pub enum CatalogError {
 
 pub struct Catalog {
     registry: Arc<Registry>,
+    /// The catalog's own tables; schemas are read through the registry's use cases.
+    store: Store,
     /// The last snapshot read, with the registry generation it was read at.
     cached: Mutex<Option<(u64, Arc<Snapshot>)>>,
     /// Schema fields by id, and the field index.
@@ -75,9 +77,10 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    pub fn new(registry: Arc<Registry>) -> Self {
+    pub fn new(registry: Arc<Registry>, store: Store) -> Self {
         Self {
             registry,
+            store,
             cached: Mutex::new(None),
             fields: fields::FieldCache::default(),
             write_turn: tokio::sync::Mutex::new(()),
@@ -104,7 +107,7 @@ impl Catalog {
     }
 
     async fn load(&self) -> Result<Snapshot, CatalogError> {
-        let rows = self.registry.store().catalog().await?;
+        let rows = self.store.catalog().await?;
         Ok(Snapshot::from_rows(rows)?)
     }
 
@@ -229,14 +232,18 @@ impl Catalog {
         writes: &[CatalogWrite],
         actor: &str,
     ) -> Result<(), CatalogError> {
-        let result = self
-            .registry
-            .store()
-            .write_catalog(revision, writes, actor)
-            .await;
-        // Conflict or not, what this node holds may be stale now.
-        self.registry.note_local_change();
-        result.map(|_| ()).map_err(CatalogError::from)
+        match self.store.write_catalog(revision, writes, actor).await {
+            Ok(committed) => {
+                self.registry.announce(committed);
+                Ok(())
+            }
+            Err(error) => {
+                // Refused or failed: another writer may have moved the catalog on, so
+                // what this node holds may be stale.
+                self.registry.note_stale();
+                Err(error.into())
+            }
+        }
     }
 
     /// The rules `catalog` breaks; `coming` are subjects about to be registered.
@@ -252,8 +259,7 @@ impl Catalog {
             .collect();
         let mut existing = HashSet::new();
         for subject in named {
-            let versions = self.registry.store().subject_versions(subject).await?;
-            if coming.contains(subject) || versions.iter().any(|v| !v.deleted) {
+            if coming.contains(subject) || !self.registry.live_versions(subject).await?.is_empty() {
                 existing.insert(subject.clone());
             }
         }
@@ -356,12 +362,15 @@ impl Catalog {
         &self,
         subject: &str,
     ) -> Result<Option<file::SchemaEntry>, CatalogError> {
-        let rows = self.registry.store().subject_versions(subject).await?;
+        let rows = self.registry.live_versions(subject).await?;
         let mut versions = Vec::new();
         let mut schema_type = None;
-        for row in rows.iter().filter(|row| !row.deleted) {
-            let Some(stored) = self.registry.store().schema(row.schema_id).await? else {
-                continue;
+        for row in rows {
+            let stored = match self.registry.schema_by_id(row.schema_id).await {
+                Ok(stored) => stored,
+                // Deleted for good since the versions were read.
+                Err(RegistryError::SchemaIdNotFound(_)) => continue,
+                Err(other) => return Err(other.into()),
             };
             schema_type = Some(stored.schema_type);
             versions.push(file::SchemaVersionEntry {

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use super::fields::{FieldUsers, IndexedField};
 use super::model::Entity;
 use super::{Catalog, CatalogError};
+use crate::registry::DeletedFilter;
 
 /// Most hits one search returns.
 pub const MAX_HITS: usize = 500;
@@ -65,8 +66,8 @@ impl Catalog {
             .iter()
             .filter_map(|entity| entity_hit(entity, &words))
             .collect();
-        for (subject, live) in self.registry.store().subjects().await? {
-            if let (true, Some(score)) = (live, score_text(&words, &[(&subject, 50)])) {
+        for subject in self.registry.subjects("", DeletedFilter::default()).await? {
+            if let Some(score) = score_text(&words, &[(&subject, 50)]) {
                 hits.push(SearchHit {
                     kind: "subject".into(),
                     name: subject,

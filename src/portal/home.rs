@@ -5,7 +5,7 @@ use axum::extract::State;
 
 use super::layout::{Chrome, Section};
 use super::{Page, PortalError, PortalState, links, ok};
-use crate::storage::browse::AuditRecord;
+use crate::registry::AuditRecord;
 
 /// How many audit entries the home page lists.
 const RECENT: u32 = 15;
@@ -126,7 +126,7 @@ fn describe(action: &str) -> String {
     let known = match action {
         "schema.registered" => "Schema registered",
         "versions.deleted" => "Versions soft-deleted",
-        crate::storage::ACTION_DELETED_PERMANENTLY => "Versions deleted permanently",
+        crate::registry::ACTION_DELETED_PERMANENTLY => "Versions deleted permanently",
         "config.set" => "Compatibility config set",
         "config.deleted" => "Compatibility config removed",
         "mode.set" => "Mode set",

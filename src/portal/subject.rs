@@ -11,10 +11,10 @@ use super::highlight::{self, Highlighted};
 use super::layout::{Chrome, Section};
 use super::{Page, PortalError, PortalState, links, ok};
 use crate::model::{Subject, VersionSpec};
+use crate::registry::SubjectVersion;
 use crate::registry::browse::VersionDetail;
 use crate::schema::SchemaType;
 use crate::schema::fields::FieldInfo;
-use crate::storage::SubjectVersion;
 
 /// Most field rows one page lists.
 const MAX_FIELD_ROWS: usize = 2_000;

@@ -34,20 +34,16 @@ impl Registry {
             self.refuse_if_referenced(subject, *version, permanent)
                 .await?;
         }
-        if permanent {
+        let committed = if permanent {
             self.store()
                 .hard_delete(subject.as_str(), &targets, actor)
-                .await?;
+                .await?
         } else {
             self.store()
                 .soft_delete(subject.as_str(), &targets, actor)
-                .await?;
-        }
-        if permanent {
-            self.removed_permanently();
-        } else {
-            self.changed();
-        }
+                .await?
+        };
+        self.announce(committed);
         Ok(targets)
     }
 
@@ -84,20 +80,16 @@ impl Registry {
         }
         self.refuse_if_referenced(subject, row.version, permanent)
             .await?;
-        if permanent {
+        let committed = if permanent {
             self.store()
                 .hard_delete(subject.as_str(), &[row.version], actor)
-                .await?;
+                .await?
         } else {
             self.store()
                 .soft_delete(subject.as_str(), &[row.version], actor)
-                .await?;
-        }
-        if permanent {
-            self.removed_permanently();
-        } else {
-            self.changed();
-        }
+                .await?
+        };
+        self.announce(committed);
         Ok(row.version)
     }
 

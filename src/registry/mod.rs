@@ -29,9 +29,14 @@ pub use register::RegisterOptions;
 pub use settings::Scope;
 pub use validate::{SchemaTarget, Verdict};
 
+// The stored values the registry's answers carry, and its audit vocabulary: the layers
+// above name them from here and never name `storage`.
+pub use crate::storage::browse::AuditRecord;
+pub use crate::storage::{ACTION_DELETED_PERMANENTLY, StoreError, StoredSchema, SubjectVersion};
+
 use crate::model::{Config, GLOBAL_SCOPE, Mode, Subject};
 use crate::schema::{ParsedSchema, SchemaType};
-use crate::storage::{Store, StoredSchema};
+use crate::storage::{Change, Committed, Store};
 
 /// A reference as a client sends it: `version` -1 means the latest live version.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,8 +104,16 @@ impl Registry {
         }
     }
 
-    pub fn store(&self) -> &Store {
+    /// The store, for the registry's own use cases only: the layers above call use cases.
+    fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Takes the result out of a committed write after moving the cache generations on:
+    /// the one way a write reaches the caches, used by every write use case here and by
+    /// the catalog's writes to the same database.
+    pub fn announce<T>(&self, committed: Committed<T>) -> T {
+        committed.announce(|change| self.note_change(change))
     }
 
     /// Changes every time anything in the registry changes.
@@ -122,30 +135,24 @@ impl Registry {
         self.id_generation.load(Ordering::Acquire)
     }
 
-    /// Something else this node keeps in the same database changed (the catalog): caches
-    /// keyed on the generation refill.
-    pub fn note_local_change(&self) {
-        self.changed();
-    }
-
-    fn changed(&self) {
-        self.generation.fetch_add(1, Ordering::AcqRel);
+    /// A write was refused because the database moved on (another node, or another writer
+    /// here, got there first): what the caches hold may be stale, so they refill.
+    pub fn note_stale(&self) {
+        self.note_change(Change::Written);
     }
 
     /// Another node changed the shared database (or changes may have been missed): drop
     /// what the caches hold.
-    pub fn note_external_change(&self, change: crate::storage::Change) {
-        match change {
-            crate::storage::Change::Written => self.changed(),
-            crate::storage::Change::RemovedPermanently | crate::storage::Change::Unknown => {
-                self.removed_permanently()
-            }
-        }
+    pub fn note_external_change(&self, change: Change) {
+        self.note_change(change);
     }
 
-    fn removed_permanently(&self) {
-        self.id_generation.fetch_add(1, Ordering::AcqRel);
-        self.changed();
+    /// Moves the generations on for a change, ours or another node's.
+    fn note_change(&self, change: Change) {
+        if matches!(change, Change::RemovedPermanently | Change::Unknown) {
+            self.id_generation.fetch_add(1, Ordering::AcqRel);
+        }
+        self.generation.fetch_add(1, Ordering::AcqRel);
     }
 
     /// The effective config of a subject: its own fields over the global ones.

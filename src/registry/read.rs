@@ -207,25 +207,12 @@ impl Registry {
         &self,
         listing: &SchemaListing,
     ) -> Result<Vec<SchemaVersion>, RegistryError> {
-        let rows = self.store().all_versions(&listing.subject_prefix).await?;
-        let rows: Vec<SubjectVersion> = rows
-            .into_iter()
-            .filter(|v| listing.deleted || !v.deleted)
-            .collect();
-        let rows: Vec<&SubjectVersion> = if listing.latest_only {
-            rows.iter()
-                .enumerate()
-                .filter(|(i, v)| rows.get(i + 1).is_none_or(|next| next.subject != v.subject))
-                .map(|(_, v)| v)
-                .collect()
-        } else {
-            rows.iter().collect()
-        };
+        let rows = self.listed_versions(listing).await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             if let Some(schema) = self.store().schema(row.schema_id).await? {
                 out.push(SchemaVersion {
-                    subject: row.subject.clone(),
+                    subject: row.subject,
                     version: row.version,
                     deleted: row.deleted,
                     schema,
@@ -233,6 +220,29 @@ impl Registry {
             }
         }
         Ok(out)
+    }
+
+    /// The subject versions `GET /schemas` lists, without their schemas (by subject, then
+    /// version): for views that need only the numbers and ids, such as the field index.
+    pub async fn listed_versions(
+        &self,
+        listing: &SchemaListing,
+    ) -> Result<Vec<SubjectVersion>, RegistryError> {
+        let rows = self.store().all_versions(&listing.subject_prefix).await?;
+        let rows = rows.into_iter().filter(|v| listing.deleted || !v.deleted);
+        Ok(if listing.latest_only {
+            newest_per_subject(rows)
+        } else {
+            rows.collect()
+        })
+    }
+
+    /// A subject's live versions, ascending; empty when it has none (or is unknown). For
+    /// the catalog, which names subjects that may not be registered yet.
+    pub async fn live_versions(&self, subject: &str) -> Result<Vec<VersionRow>, RegistryError> {
+        let mut rows = self.store().subject_versions(subject).await?;
+        rows.retain(|row| !row.deleted);
+        Ok(rows)
     }
 
     /// Whether the store answers (readiness).
@@ -301,5 +311,48 @@ impl Registry {
             }
         }
         Err(RegistryError::SchemaNotFound)
+    }
+}
+
+/// The newest of each subject's versions, from versions ordered by subject then version.
+fn newest_per_subject(rows: impl Iterator<Item = SubjectVersion>) -> Vec<SubjectVersion> {
+    let mut newest: Vec<SubjectVersion> = Vec::new();
+    for row in rows {
+        match newest.last_mut() {
+            Some(last) if last.subject == row.subject => *last = row,
+            _ => newest.push(row),
+        }
+    }
+    newest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(subject: &str, version: i32, deleted: bool) -> SubjectVersion {
+        SubjectVersion {
+            subject: subject.into(),
+            version,
+            schema_id: i64::from(version) * 10,
+            deleted,
+        }
+    }
+
+    #[test]
+    fn keeps_the_newest_live_version_of_each_subject() {
+        let rows = vec![
+            version("a", 1, false),
+            version("a", 2, false),
+            version("a", 3, true),
+            version("b", 1, true),
+            version("c", 4, false),
+        ];
+        let latest = newest_per_subject(rows.into_iter().filter(|v| !v.deleted));
+        let seen: Vec<(&str, i32)> = latest
+            .iter()
+            .map(|v| (v.subject.as_str(), v.version))
+            .collect();
+        assert_eq!(seen, vec![("a", 2), ("c", 4)]);
     }
 }

@@ -65,8 +65,8 @@ impl Registry {
                 actor,
             };
             match self.store().insert_version(new).await {
-                Ok(registered) => {
-                    self.changed();
+                Ok(committed) => {
+                    let registered = self.announce(committed);
                     return Ok(registered_version(subject, registered, candidate.schema));
                 }
                 Err(StoreError::Conflict) => continue,

@@ -83,8 +83,8 @@ impl Registry {
         let previous = self.stored_config(scope.key()).await?.unwrap_or_default();
         let merged = config.or(&previous);
         let stored = serde_json::Value::Object(merged.to_json("compatibilityLevel"));
-        self.store().put_config(scope.key(), &stored, actor).await?;
-        self.changed();
+        let committed = self.store().put_config(scope.key(), &stored, actor).await?;
+        self.announce(committed);
         Ok(merged)
     }
 
@@ -102,8 +102,8 @@ impl Registry {
                 .await?
                 .ok_or_else(|| RegistryError::SubjectNotFound(subject.to_string()))?,
         };
-        self.store().delete_config(scope.key(), actor).await?;
-        self.changed();
+        let committed = self.store().delete_config(scope.key(), actor).await?;
+        self.announce(committed);
         Ok(previous)
     }
 
@@ -144,10 +144,11 @@ impl Registry {
                 "Cannot import since found existing subjects".into(),
             ));
         }
-        self.store()
+        let committed = self
+            .store()
             .put_mode(scope.key(), mode.as_str(), actor)
             .await?;
-        self.changed();
+        self.announce(committed);
         Ok(mode)
     }
 
@@ -160,8 +161,8 @@ impl Registry {
                 .await?
                 .ok_or_else(|| RegistryError::SubjectNotFound(subject.to_string()))?,
         };
-        self.store().delete_mode(scope.key(), actor).await?;
-        self.changed();
+        let committed = self.store().delete_mode(scope.key(), actor).await?;
+        self.announce(committed);
         Ok(previous)
     }
 

@@ -110,6 +110,55 @@ macro_rules! delegate {
     };
 }
 
+/// Forwards each write of the contract to the backend in use and wraps what it committed
+/// in [`Committed`], naming the kind of change, so no caller can drop it unannounced.
+macro_rules! delegate_writes {
+    ($($(#[$doc:meta])* $change:ident fn $name:ident(&self $(, $arg:ident: $ty:ty)*) -> $ret:ty;)*) => {
+        impl Store {
+            $(
+                $(#[$doc])*
+                pub async fn $name(&self $(, $arg: $ty)*) -> Result<Committed<$ret>, StoreError> {
+                    let value = match self {
+                        Self::Sqlite(store) => store.$name($($arg),*).await?,
+                        Self::Postgres(store) => store.$name($($arg),*).await?,
+                    };
+                    Ok(Committed { value, change: Change::$change })
+                }
+            )*
+        }
+    };
+}
+
+/// What a committed write returned, with the kind of change it made. The value comes out
+/// only through [`Committed::announce`], which tells the caches first: a write use case
+/// cannot forget to invalidate them (the type is `must_use`, and CI denies warnings).
+#[derive(Debug)]
+#[must_use = "announce a committed write (Registry::announce), or caches keep serving what it changed"]
+pub struct Committed<T> {
+    value: T,
+    change: Change,
+}
+
+impl<T> Committed<T> {
+    /// Hands the change to `on_change` (which moves the cache generations on), then
+    /// gives the write's result.
+    pub fn announce(self, on_change: impl FnOnce(Change)) -> T {
+        on_change(self.change);
+        self.value
+    }
+
+    /// The kind of change, for callers that inspect it before announcing.
+    pub fn change(&self) -> Change {
+        self.change
+    }
+
+    /// The result without announcing it: only for code that holds no caches (the storage
+    /// contract tests, offline tools writing straight to a database).
+    pub fn unannounced(self) -> T {
+        self.value
+    }
+}
+
 delegate! {
     /// Every version of a subject, soft-deleted included, in ascending order.
     fn subject_versions(&self, subject: &str) -> Vec<VersionRow>;
@@ -128,30 +177,16 @@ delegate! {
     fn all_versions(&self, prefix: &str) -> Vec<SubjectVersion>;
     /// Schemas that reference `subject` `version`, each with whether it is still live.
     fn referenced_by(&self, subject: &str, version: i32) -> Vec<(i64, bool)>;
-    /// Binds a schema to a subject as its next version (see [`NewVersion`]); refused with
-    /// [`StoreError::Conflict`] when the subject moved on since the caller read it.
-    fn insert_version(&self, new: NewVersion<'_>) -> Registered;
-    /// Marks versions soft-deleted.
-    fn soft_delete(&self, subject: &str, versions: &[i32], actor: &str) -> ();
-    /// Removes versions for good (and the subject's config and mode with its last version).
-    fn hard_delete(&self, subject: &str, versions: &[i32], actor: &str) -> ();
     /// The stored config JSON of a scope (a subject or [`crate::model::GLOBAL_SCOPE`]).
     fn config(&self, scope: &str) -> Option<Value>;
-    fn put_config(&self, scope: &str, config: &Value, actor: &str) -> ();
-    fn delete_config(&self, scope: &str, actor: &str) -> ();
     /// The stored mode of a scope.
     fn mode(&self, scope: &str) -> Option<String>;
-    fn put_mode(&self, scope: &str, mode: &str, actor: &str) -> ();
-    fn delete_mode(&self, scope: &str, actor: &str) -> ();
     /// The highest schema id ever allocated.
     fn max_schema_id(&self) -> i64;
     /// Whether the database answers (readiness).
     fn ping(&self) -> ();
     /// Every catalog entity with the catalog revision the read saw.
     fn catalog(&self) -> catalog::CatalogRows;
-    /// Applies a batch of catalog changes in one transaction, refused with
-    /// [`StoreError::Conflict`] unless the catalog is still at `expected_revision`.
-    fn write_catalog(&self, expected_revision: i64, writes: &[catalog::CatalogWrite], actor: &str) -> i64;
     /// One page of subjects with a live version matching the filter, in name order, and how
     /// many match in all (the portal's subject list).
     fn subject_page(&self, filter: &browse::SubjectFilter<'_>) -> browse::SubjectPage;
@@ -162,6 +197,23 @@ delegate! {
     /// The subject versions whose schema references `subject` `version`, by subject then
     /// version.
     fn referencing_versions(&self, subject: &str, version: i32) -> Vec<SubjectVersion>;
+}
+
+delegate_writes! {
+    /// Binds a schema to a subject as its next version (see [`NewVersion`]); refused with
+    /// [`StoreError::Conflict`] when the subject moved on since the caller read it.
+    Written fn insert_version(&self, new: NewVersion<'_>) -> Registered;
+    /// Marks versions soft-deleted.
+    Written fn soft_delete(&self, subject: &str, versions: &[i32], actor: &str) -> ();
+    /// Removes versions for good (and the subject's config and mode with its last version).
+    RemovedPermanently fn hard_delete(&self, subject: &str, versions: &[i32], actor: &str) -> ();
+    Written fn put_config(&self, scope: &str, config: &Value, actor: &str) -> ();
+    Written fn delete_config(&self, scope: &str, actor: &str) -> ();
+    Written fn put_mode(&self, scope: &str, mode: &str, actor: &str) -> ();
+    Written fn delete_mode(&self, scope: &str, actor: &str) -> ();
+    /// Applies a batch of catalog changes in one transaction, refused with
+    /// [`StoreError::Conflict`] unless the catalog is still at `expected_revision`.
+    Written fn write_catalog(&self, expected_revision: i64, writes: &[catalog::CatalogWrite], actor: &str) -> i64;
 }
 
 /// One distinct schema, as stored under its global id.

@@ -1,49 +1,95 @@
 //! The fast lane for `GET /schemas/ids/{id}`: a warm answer is sent straight from the
-//! response cache, before routing and the per-route layers. Producers and consumers call
-//! this on every cold start, so it is the one request worth a lane of its own. Anything
-//! it cannot answer from the cache (a miss, a query string, an odd `Accept`) goes down
-//! the normal route, which also fills the cache.
+//! response cache, before routing. Producers and consumers call this on every cold start,
+//! so it is the one request worth a lane of its own. It sits inside the front door (the
+//! cross-cutting layers of `app::App::front_door` see it like any request) and in front of
+//! the router. What it cannot answer from the cache (a miss, a variant that is never
+//! cached, anything else) goes down the router, already negotiated when it was one of its
+//! own; the route renders it and fills the cache.
 
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use axum::extract::Request;
-use axum::http::{HeaderValue, Method, header};
+use axum::http::{HeaderValue, Method, Request, header};
 use axum::response::{IntoResponse, Response};
 use pin_project_lite::pin_project;
-use tower::Service;
+use tower::{Layer, Service};
 
 use super::ConfluentState;
-use crate::api::negotiate;
+use super::schemas::{BY_ID_PREFIX, by_id_cacheable};
+use crate::api::extract::Params;
+use crate::api::negotiate::{self, Negotiated};
+
+/// Puts the fast lane in front of a service (the router).
+#[derive(Clone)]
+pub struct FastLaneLayer {
+    state: ConfluentState,
+}
+
+impl FastLaneLayer {
+    pub fn new(state: ConfluentState) -> Self {
+        Self { state }
+    }
+}
+
+impl<S> Layer<S> for FastLaneLayer {
+    type Service = FastLane<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        FastLane {
+            state: self.state.clone(),
+            inner,
+        }
+    }
+}
 
 #[derive(Clone)]
-pub struct HotPath<S> {
+pub struct FastLane<S> {
     state: ConfluentState,
     inner: S,
 }
 
-impl<S> HotPath<S> {
-    pub fn new(state: ConfluentState, inner: S) -> Self {
-        Self { state, inner }
-    }
+/// What the fast lane makes of a request.
+enum Lane {
+    /// Not a cacheable schema-by-id read: the router's business.
+    Pass,
+    /// A cacheable read whose `Accept` nothing satisfies.
+    Refused,
+    /// A cacheable read of `id`, to be answered as `media_type`.
+    Read { id: i64, media_type: &'static str },
+}
 
-    fn warm_answer(&self, request: &Request) -> Option<Response> {
-        if request.method() != Method::GET || request.uri().query().is_some() {
-            return None;
+impl<S> FastLane<S> {
+    fn sort<B>(request: &Request<B>) -> Lane {
+        if request.method() != Method::GET {
+            return Lane::Pass;
         }
-        let id: i64 = request
+        let Some(Ok(id)) = request
             .uri()
             .path()
-            .strip_prefix("/schemas/ids/")?
-            .parse()
-            .ok()?;
+            .strip_prefix(BY_ID_PREFIX)
+            .map(str::parse::<i64>)
+        else {
+            return Lane::Pass;
+        };
+        // Only a query string costs a parse; the common request has none.
+        if let Some(query) = request.uri().query()
+            && !by_id_cacheable(&Params::parse(Some(query)))
+        {
+            return Lane::Pass;
+        }
         let accept = request
             .headers()
             .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok());
-        let media_type = negotiate::choose(accept)?;
+        match negotiate::choose(accept) {
+            Some(media_type) => Lane::Read { id, media_type },
+            None => Lane::Refused,
+        }
+    }
+
+    fn warm(&self, id: i64, media_type: &'static str) -> Option<Response> {
         let generation = self.state.registry.id_generation();
         let body = self.state.cache.schema_by_id(id, generation)?;
         Some(
@@ -56,24 +102,35 @@ impl<S> HotPath<S> {
     }
 }
 
-impl<S> Service<Request> for HotPath<S>
+impl<S, B> Service<Request<B>> for FastLane<S>
 where
-    S: Service<Request, Response = Response, Error = Infallible>,
+    S: Service<Request<B>, Response = Response, Error = Infallible>,
 {
     type Response = Response;
     type Error = Infallible;
-    type Future = HotPathFuture<S::Future>;
+    type Future = FastLaneFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, request: Request) -> Self::Future {
-        match self.warm_answer(&request) {
-            Some(response) => HotPathFuture::Warm {
+    fn call(&mut self, mut request: Request<B>) -> Self::Future {
+        let ready = match Self::sort(&request) {
+            Lane::Pass => None,
+            Lane::Refused => Some(negotiate::refused()),
+            Lane::Read { id, media_type } => {
+                let warm = self.warm(id, media_type);
+                if warm.is_none() {
+                    request.extensions_mut().insert(Negotiated(media_type));
+                }
+                warm
+            }
+        };
+        match ready {
+            Some(response) => FastLaneFuture::Ready {
                 response: Some(response),
             },
-            None => HotPathFuture::Routed {
+            None => FastLaneFuture::Routed {
                 future: self.inner.call(request),
             },
         }
@@ -81,14 +138,14 @@ where
 }
 
 pin_project! {
-    #[project = HotPathProjection]
-    pub enum HotPathFuture<F> {
-        Warm { response: Option<Response> },
+    #[project = FastLaneProjection]
+    pub enum FastLaneFuture<F> {
+        Ready { response: Option<Response> },
         Routed { #[pin] future: F },
     }
 }
 
-impl<F> Future for HotPathFuture<F>
+impl<F> Future for FastLaneFuture<F>
 where
     F: Future<Output = Result<Response, Infallible>>,
 {
@@ -96,12 +153,12 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.project() {
-            HotPathProjection::Warm { response } => match response.take() {
+            FastLaneProjection::Ready { response } => match response.take() {
                 Some(response) => Poll::Ready(Ok(response)),
                 // Polled again after completion: a caller bug; answer rather than panic.
                 None => Poll::Ready(Ok(crate::api::error::ApiError::not_found().into_response())),
             },
-            HotPathProjection::Routed { future } => future.poll(cx),
+            FastLaneProjection::Routed { future } => future.poll(cx),
         }
     }
 }

@@ -17,7 +17,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 
 pub use cache::HotCache;
-pub use hot_path::HotPath;
+pub use hot_path::{FastLane, FastLaneLayer};
 
 use super::error::ApiError;
 use crate::registry::Registry;
@@ -37,7 +37,10 @@ pub fn router(state: ConfluentState) -> Router {
         .route("/", get(misc::root).post(misc::root))
         .route("/schemas", get(schemas::list))
         .route("/schemas/types", get(schemas::get_types))
-        .route("/schemas/ids/{id}", get(schemas::get_by_id))
+        .route(
+            &format!("{}{{id}}", schemas::BY_ID_PREFIX),
+            get(schemas::get_by_id),
+        )
         .route("/schemas/ids/{id}/schema", get(schemas::get_raw_by_id))
         .route("/schemas/ids/{id}/subjects", get(schemas::get_subjects))
         .route("/schemas/ids/{id}/versions", get(schemas::get_versions))

@@ -10,7 +10,7 @@ use super::wire::{SchemaContent, SchemaObject, SchemaString, SubjectVersionBody}
 use crate::api::error::ApiError;
 use crate::api::extract::{Params, schema_id};
 use crate::registry::SchemaListing;
-use crate::storage::SubjectVersion;
+use crate::registry::SubjectVersion;
 
 /// `/schemas` pages hold at most this many schemas (Confluent's default and maximum).
 const SCHEMA_PAGE: usize = 1000;
@@ -40,7 +40,18 @@ pub async fn list(
     respond::json(&objects)
 }
 
-/// The hot path: producers and consumers call this on every cold start.
+/// Where `GET /schemas/ids/{id}` lives; the route and the fast lane both start from it.
+pub const BY_ID_PREFIX: &str = "/schemas/ids/";
+
+/// Whether the answer to `GET /schemas/ids/{id}` with these parameters may come from (and
+/// go into) the response cache: `subject` does not change the answer; `fetchMaxId` and
+/// `format` do, and those rarer variants are rendered every time.
+pub fn by_id_cacheable(params: &Params) -> bool {
+    !params.flag("fetchMaxId") && params.get("format").is_none_or(str::is_empty)
+}
+
+/// The hot path: producers and consumers call this on every cold start. A warm answer
+/// never gets here (the fast lane sends it); this renders the misses and the variants.
 pub async fn get_by_id(
     State(state): State<ConfluentState>,
     id: Result<Path<i64>, PathRejection>,
@@ -50,15 +61,11 @@ pub async fn get_by_id(
     let Ok(Path(id)) = id else {
         return Err(ApiError::not_found());
     };
-    // `subject` does not change the answer; `fetchMaxId` and `format` do, and those
-    // rarer variants skip the cache.
     let fetch_max_id = params.flag("fetchMaxId");
     let format = params.get("format").filter(|f| !f.is_empty());
-    let cacheable = !fetch_max_id && format.is_none();
+    let cacheable = by_id_cacheable(&params);
+    // Read before the database, so an entry stored below is never newer than its data.
     let generation = state.registry.id_generation();
-    if cacheable && let Some(body) = state.cache.schema_by_id(id, generation) {
-        return Ok(respond::body(body));
-    }
     let mut schema = state.registry.schema_by_id(id).await?;
     if let Some(format) = format
         && let Some(text) = state.registry.formatted_text(&schema, format).await?

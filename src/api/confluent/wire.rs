@@ -5,9 +5,9 @@ use serde_json::Value;
 
 use crate::api::error::ApiError;
 use crate::model::Reference;
+use crate::registry::StoredSchema;
 use crate::registry::{ReferenceRequest, SchemaRequest, SchemaVersion};
 use crate::schema::SchemaType;
-use crate::storage::StoredSchema;
 
 /// Body of register, lookup and compatibility requests. Unknown fields are ignored and
 /// `null` counts as absent.

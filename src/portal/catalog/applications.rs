@@ -114,7 +114,7 @@ pub async fn page(
     let Some(app) = snapshot.applications.get(&key) else {
         return Err(not_found(EntityKind::Application, &name));
     };
-    let mut live = LiveVersions::new(catalog.registry().store());
+    let mut live = LiveVersions::new(catalog.registry());
     let (produced, consumed): (Vec<_>, Vec<_>) = snapshot
         .edges()
         .filter(|e| e.application.name == app.name)

@@ -161,7 +161,7 @@ pub async fn page(
     let Some(event) = snapshot.events.get(&key) else {
         return Err(not_found(EntityKind::Event, &name));
     };
-    let mut live = LiveVersions::new(catalog.registry().store());
+    let mut live = LiveVersions::new(catalog.registry());
     let schema = schema_view(&catalog, event).await?;
 
     let (produced, consumed): (Vec<_>, Vec<_>) = snapshot
@@ -230,11 +230,10 @@ async fn schema_view(catalog: &Catalog, event: &Event) -> Result<SchemaView, Por
     };
     let rows = catalog
         .registry()
-        .store()
-        .subject_versions(subject)
+        .live_versions(subject)
         .await
         .map_err(|e| super::internal(&e))?;
-    let latest = rows.iter().rev().find(|row| !row.deleted);
+    let latest = rows.last();
     let fields = match latest {
         Some(row) => catalog.fields_of(row.schema_id).await.map_err(failed)?,
         None => Arc::default(),

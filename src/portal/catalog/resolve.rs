@@ -6,21 +6,21 @@ use std::collections::HashMap;
 use crate::catalog::model::EntityKind;
 use crate::catalog::snapshot::{EdgeRef, Snapshot};
 use crate::portal::{PortalError, links};
-use crate::storage::Store;
+use crate::registry::Registry;
 
 use super::internal;
 use super::view::EntityLink;
 
 /// Live versions of subjects, read once per subject per page.
 pub struct LiveVersions<'a> {
-    store: &'a Store,
+    registry: &'a Registry,
     memo: HashMap<String, Vec<i32>>,
 }
 
 impl<'a> LiveVersions<'a> {
-    pub fn new(store: &'a Store) -> Self {
+    pub fn new(registry: &'a Registry) -> Self {
         Self {
-            store,
+            registry,
             memo: HashMap::new(),
         }
     }
@@ -31,15 +31,11 @@ impl<'a> LiveVersions<'a> {
             return Ok(hit.clone());
         }
         let rows = self
-            .store
-            .subject_versions(subject)
+            .registry
+            .live_versions(subject)
             .await
             .map_err(|e| internal(&e))?;
-        let live: Vec<i32> = rows
-            .iter()
-            .filter(|row| !row.deleted)
-            .map(|row| row.version)
-            .collect();
+        let live: Vec<i32> = rows.iter().map(|row| row.version).collect();
         self.memo.insert(subject.to_owned(), live.clone());
         Ok(live)
     }

@@ -146,7 +146,7 @@ pub async fn page(
     let Some(topic) = snapshot.topics.get(&key) else {
         return Err(not_found(EntityKind::Topic, &name));
     };
-    let mut live = LiveVersions::new(catalog.registry().store());
+    let mut live = LiveVersions::new(catalog.registry());
 
     let mut subjects = Vec::new();
     for s in snapshot.topic_subjects(topic) {
