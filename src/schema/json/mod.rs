@@ -11,6 +11,7 @@
 //! documents resolve only from the given dependencies, never from the network.
 
 pub mod compat;
+pub(crate) mod fields;
 mod javaorder;
 mod matching;
 mod model;

@@ -15,6 +15,7 @@
 mod builtin;
 pub mod compat;
 mod descriptor_check;
+pub(crate) mod fields;
 mod flatten;
 mod print;
 mod scan;
