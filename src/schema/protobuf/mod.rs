@@ -17,6 +17,7 @@ pub mod compat;
 mod descriptor_check;
 pub(crate) mod fields;
 mod flatten;
+mod option_text;
 mod print;
 mod scan;
 
