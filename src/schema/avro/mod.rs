@@ -14,6 +14,7 @@ mod canonical;
 pub mod compat;
 mod decode;
 mod defaults;
+pub(crate) mod fields;
 mod json;
 pub(crate) mod model;
 mod normalize;

@@ -10,7 +10,9 @@
 //! against its meta-schema and compiled by the `jsonschema` crate; `$ref`s to other
 //! documents resolve only from the given dependencies, never from the network.
 
+mod change_kinds;
 pub mod compat;
+pub(crate) mod fields;
 mod javaorder;
 mod matching;
 mod model;

@@ -15,7 +15,9 @@
 mod builtin;
 pub mod compat;
 mod descriptor_check;
+pub(crate) mod fields;
 mod flatten;
+mod option_text;
 mod print;
 mod scan;
 

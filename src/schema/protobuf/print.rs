@@ -14,6 +14,8 @@ use prost_reflect::prost_types::{
     field_descriptor_proto::Type,
 };
 
+use super::option_text::{Agg, parse_aggregate};
+
 /// The largest field number; a range ending above it prints as `max`.
 const MAX_TAG: i32 = 536_870_911;
 
@@ -147,15 +149,6 @@ enum OptValue {
     Aggregate(Vec<(String, Agg)>),
 }
 
-/// A parsed text-format value of an aggregate option.
-#[derive(Debug, Clone)]
-enum Agg {
-    Str(String),
-    Prim(String),
-    Map(Vec<(String, Agg)>),
-    List(Vec<Agg>),
-}
-
 fn option_from(u: &UninterpretedOption) -> Opt {
     let name = u
         .name
@@ -193,171 +186,6 @@ fn option_from(u: &UninterpretedOption) -> Opt {
         name,
         sort_key,
         value,
-    }
-}
-
-// ---- aggregate (text format) values -------------------------------------------------
-
-#[derive(Debug, Clone, PartialEq)]
-enum Tok {
-    Punct(char),
-    Str(String),
-    Word(String),
-}
-
-fn tokenize(text: &str) -> Vec<Tok> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c.is_whitespace() {
-            i += 1;
-        } else if c == '"' || c == '\'' {
-            let quote = c;
-            let mut s = String::new();
-            i += 1;
-            while i < chars.len() && chars[i] != quote {
-                if chars[i] == '\\' && i + 1 < chars.len() {
-                    i += 1;
-                    s.push(match chars[i] {
-                        'n' => '\n',
-                        't' => '\t',
-                        'r' => '\r',
-                        'a' => '\u{7}',
-                        'b' => '\u{8}',
-                        'f' => '\u{c}',
-                        'v' => '\u{b}',
-                        other => other,
-                    });
-                } else {
-                    s.push(chars[i]);
-                }
-                i += 1;
-            }
-            i += 1;
-            // Adjacent string literals concatenate.
-            if let Some(Tok::Str(prev)) = out.last_mut() {
-                prev.push_str(&s);
-            } else {
-                out.push(Tok::Str(s));
-            }
-        } else if "{}[]:,;<>".contains(c) {
-            out.push(Tok::Punct(c));
-            i += 1;
-        } else {
-            let start = i;
-            while i < chars.len() && !chars[i].is_whitespace() && !"{}[]:,;<>\"'".contains(chars[i])
-            {
-                i += 1;
-            }
-            let word: String = chars[start..i].iter().collect();
-            if let Some(Tok::Word(prev)) = out.last_mut()
-                && prev == "-"
-            {
-                prev.push_str(&word);
-            } else {
-                out.push(Tok::Word(word));
-            }
-        }
-    }
-    out
-}
-
-fn parse_aggregate(text: &str) -> Vec<(String, Agg)> {
-    let tokens = tokenize(text);
-    let mut pos = 0;
-    parse_agg_map(&tokens, &mut pos, 0)
-}
-
-fn parse_agg_map(tokens: &[Tok], pos: &mut usize, depth: usize) -> Vec<(String, Agg)> {
-    let mut entries: Vec<(String, Agg)> = Vec::new();
-    while *pos < tokens.len() {
-        let key = match &tokens[*pos] {
-            Tok::Punct('}') | Tok::Punct('>') => {
-                *pos += 1;
-                break;
-            }
-            Tok::Punct(',') | Tok::Punct(';') => {
-                *pos += 1;
-                continue;
-            }
-            Tok::Punct('[') => {
-                let mut key = String::from("[");
-                *pos += 1;
-                while *pos < tokens.len() && tokens[*pos] != Tok::Punct(']') {
-                    if let Tok::Word(w) = &tokens[*pos] {
-                        key.push_str(w);
-                    }
-                    *pos += 1;
-                }
-                *pos += 1;
-                key.push(']');
-                key
-            }
-            Tok::Word(w) => {
-                *pos += 1;
-                w.clone()
-            }
-            _ => {
-                *pos += 1;
-                continue;
-            }
-        };
-        if tokens.get(*pos) == Some(&Tok::Punct(':')) {
-            *pos += 1;
-        }
-        let value = parse_agg_value(tokens, pos, depth + 1);
-        if let Some((_, existing)) = entries.iter_mut().find(|(k, _)| *k == key) {
-            match existing {
-                Agg::List(items) => items.push(value),
-                other => *other = Agg::List(vec![other.clone(), value]),
-            }
-        } else {
-            entries.push((key, value));
-        }
-    }
-    entries
-}
-
-fn parse_agg_value(tokens: &[Tok], pos: &mut usize, depth: usize) -> Agg {
-    if depth > 64 {
-        *pos = tokens.len();
-        return Agg::Prim(String::new());
-    }
-    match tokens.get(*pos) {
-        Some(Tok::Punct('{')) | Some(Tok::Punct('<')) => {
-            *pos += 1;
-            Agg::Map(parse_agg_map(tokens, pos, depth))
-        }
-        Some(Tok::Punct('[')) => {
-            *pos += 1;
-            let mut items = Vec::new();
-            while *pos < tokens.len() {
-                match &tokens[*pos] {
-                    Tok::Punct(']') => {
-                        *pos += 1;
-                        break;
-                    }
-                    Tok::Punct(',') => *pos += 1,
-                    _ => items.push(parse_agg_value(tokens, pos, depth + 1)),
-                }
-            }
-            Agg::List(items)
-        }
-        Some(Tok::Str(s)) => {
-            *pos += 1;
-            Agg::Str(s.clone())
-        }
-        Some(Tok::Word(w)) => {
-            *pos += 1;
-            Agg::Prim(w.clone())
-        }
-        Some(Tok::Punct(_)) => {
-            *pos += 1;
-            Agg::Prim(String::new())
-        }
-        None => Agg::Prim(String::new()),
     }
 }
 
@@ -547,46 +375,58 @@ impl Printer<'_> {
         sb.push(']');
     }
 
+    /// The `reserved` statements of a message or an enum (`ranges` inclusive), after a
+    /// blank line; whether there were any. Normalized: one statement per range or name,
+    /// numbers in order, then names. Otherwise one statement for the numbers and one for
+    /// the names, as declared.
+    fn reserved(
+        &self,
+        sb: &mut String,
+        ranges: impl Iterator<Item = (i32, i32)>,
+        names: &[String],
+    ) -> bool {
+        let mut reserved: Vec<(i64, String)> = ranges
+            .map(|(start, end)| (i64::from(start), range_text(start, end, self.normalize)))
+            .collect();
+        let names: Vec<(i64, String)> = names
+            .iter()
+            .map(|n| (i64::from(i32::MAX), format!("\"{n}\"")))
+            .collect();
+        if reserved.is_empty() && names.is_empty() {
+            return false;
+        }
+        sb.push('\n');
+        if self.normalize {
+            reserved.extend(names);
+            reserved.sort();
+            for (_, r) in reserved {
+                append_indented(sb, &format!("reserved {r};\n"));
+            }
+        } else {
+            if !reserved.is_empty() {
+                let list: Vec<String> = reserved.into_iter().map(|(_, r)| r).collect();
+                append_indented(sb, &format!("reserved {};\n", list.join(", ")));
+            }
+            if !names.is_empty() {
+                let list: Vec<String> = names.into_iter().map(|(_, r)| r).collect();
+                append_indented(sb, &format!("reserved {};\n", list.join(", ")));
+            }
+        }
+        true
+    }
+
     fn message(&self, scope: &str, m: &DescriptorProto) -> String {
         let name = m.name.clone().unwrap_or_default();
         let full = join(scope, &name);
         let mut sb = self.comment(self.comments.and_then(|c| c.messages.get(&full)));
         sb.push_str(&format!("message {name} {{"));
 
-        // Reserved numbers (end exclusive) and names.
-        let mut reserved: Vec<(i64, String)> = m
-            .reserved_range
-            .iter()
-            .map(|r| {
-                let start = r.start.unwrap_or(0);
-                let end = r.end.unwrap_or(start + 1) - 1;
-                (i64::from(start), range_text(start, end, self.normalize))
-            })
-            .collect();
-        let names: Vec<(i64, String)> = m
-            .reserved_name
-            .iter()
-            .map(|n| (i64::from(i32::MAX), format!("\"{n}\"")))
-            .collect();
-        if !reserved.is_empty() || !names.is_empty() {
-            sb.push('\n');
-            if self.normalize {
-                reserved.extend(names);
-                reserved.sort();
-                for (_, r) in reserved {
-                    append_indented(&mut sb, &format!("reserved {r};\n"));
-                }
-            } else {
-                if !reserved.is_empty() {
-                    let list: Vec<String> = reserved.into_iter().map(|(_, r)| r).collect();
-                    append_indented(&mut sb, &format!("reserved {};\n", list.join(", ")));
-                }
-                if !names.is_empty() {
-                    let list: Vec<String> = names.into_iter().map(|(_, r)| r).collect();
-                    append_indented(&mut sb, &format!("reserved {};\n", list.join(", ")));
-                }
-            }
-        }
+        // Message reserved ranges end exclusive.
+        let ranges = m.reserved_range.iter().map(|r| {
+            let start = r.start.unwrap_or(0);
+            (start, r.end.unwrap_or(start + 1) - 1)
+        });
+        self.reserved(&mut sb, ranges, &m.reserved_name);
 
         let options = self.sorted(
             m.options
@@ -712,40 +552,11 @@ impl Printer<'_> {
         let name = e.name.clone().unwrap_or_default();
         let mut sb = format!("enum {name} {{");
         // Enum reserved ranges are inclusive.
-        let mut reserved: Vec<(i64, String)> = e
-            .reserved_range
-            .iter()
-            .map(|r| {
-                let start = r.start.unwrap_or(0);
-                let end = r.end.unwrap_or(start);
-                (i64::from(start), range_text(start, end, self.normalize))
-            })
-            .collect();
-        let names: Vec<(i64, String)> = e
-            .reserved_name
-            .iter()
-            .map(|n| (i64::from(i32::MAX), format!("\"{n}\"")))
-            .collect();
-        let has_reserved = !reserved.is_empty() || !names.is_empty();
-        if has_reserved {
-            sb.push('\n');
-            if self.normalize {
-                reserved.extend(names);
-                reserved.sort();
-                for (_, r) in reserved {
-                    append_indented(&mut sb, &format!("reserved {r};\n"));
-                }
-            } else {
-                if !reserved.is_empty() {
-                    let list: Vec<String> = reserved.into_iter().map(|(_, r)| r).collect();
-                    append_indented(&mut sb, &format!("reserved {};\n", list.join(", ")));
-                }
-                if !names.is_empty() {
-                    let list: Vec<String> = names.into_iter().map(|(_, r)| r).collect();
-                    append_indented(&mut sb, &format!("reserved {};\n", list.join(", ")));
-                }
-            }
-        }
+        let ranges = e.reserved_range.iter().map(|r| {
+            let start = r.start.unwrap_or(0);
+            (start, r.end.unwrap_or(start))
+        });
+        let has_reserved = self.reserved(&mut sb, ranges, &e.reserved_name);
         let options = self.sorted(
             e.options
                 .iter()
