@@ -8,9 +8,11 @@ pub mod sqlite;
 
 use serde_json::Value;
 
-use crate::model::Reference;
-use crate::schema::SchemaType;
+use crate::model::{Reference, SchemaType};
 
+// The stored values cross every layer above storage, so they live in the model; the
+// re-export keeps the `storage::` paths callers have always used.
+pub use crate::model::{Registered, StoredSchema, SubjectVersion, VersionRow};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -164,34 +166,6 @@ delegate! {
     fn referencing_versions(&self, subject: &str, version: i32) -> Vec<SubjectVersion>;
 }
 
-/// One distinct schema, as stored under its global id.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StoredSchema {
-    pub id: i64,
-    pub schema_type: SchemaType,
-    pub canonical_text: String,
-    pub references: Vec<Reference>,
-    pub metadata: Option<Value>,
-    pub rule_set: Option<Value>,
-}
-
-/// One version of one subject.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct VersionRow {
-    pub version: i32,
-    pub schema_id: i64,
-    pub deleted: bool,
-}
-
-/// A version with its subject, as listed by `/schemas` and `/schemas/ids/{id}/versions`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SubjectVersion {
-    pub subject: String,
-    pub version: i32,
-    pub schema_id: i64,
-    pub deleted: bool,
-}
-
 /// A schema to bind to a subject.
 #[derive(Debug, Clone)]
 pub struct NewSchema {
@@ -216,12 +190,6 @@ pub struct NewVersion<'a> {
     /// IMPORT mode: the version to use instead of max + 1.
     pub explicit_version: Option<i32>,
     pub actor: &'a str,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Registered {
-    pub id: i64,
-    pub version: i32,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -33,7 +33,7 @@ use super::{
     VersionRow,
 };
 use crate::model::Reference;
-use crate::schema::SchemaType;
+use crate::model::SchemaType;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 

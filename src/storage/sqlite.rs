@@ -21,7 +21,7 @@ use super::{
     AuditEntry, NewVersion, Registered, StoreError, StoredSchema, SubjectVersion, VersionRow,
 };
 use crate::model::Reference;
-use crate::schema::SchemaType;
+use crate::model::SchemaType;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
