@@ -4,6 +4,7 @@
 pub mod browse;
 pub mod catalog;
 pub mod postgres;
+mod rows;
 pub mod sqlite;
 
 use serde_json::Value;
