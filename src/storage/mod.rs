@@ -219,6 +219,65 @@ pub struct AuditEntry<'a> {
     pub details: Value,
 }
 
+/// What each backend records for the registry's writes, decided once so both keep the same
+/// actions (the NOTIFY payload other nodes classify with [`Change::from_action`]).
+impl<'a> AuditEntry<'a> {
+    pub(crate) fn registered(actor: &'a str, subject: &'a str, id: i64, version: i32) -> Self {
+        Self {
+            actor,
+            action: "schema.registered",
+            target: subject,
+            details: serde_json::json!({"id": id, "version": version}),
+        }
+    }
+
+    pub(crate) fn versions_deleted(
+        actor: &'a str,
+        subject: &'a str,
+        versions: &[i32],
+        permanent: bool,
+    ) -> Self {
+        Self {
+            actor,
+            action: if permanent {
+                ACTION_DELETED_PERMANENTLY
+            } else {
+                "versions.deleted"
+            },
+            target: subject,
+            details: serde_json::json!({ "versions": versions }),
+        }
+    }
+
+    /// A config (`table` is `configs`) or mode (`modes`) set on `scope` to `value`.
+    pub(crate) fn setting_set(actor: &'a str, table: &str, scope: &'a str, value: &str) -> Self {
+        Self {
+            actor,
+            action: if table == "configs" {
+                "config.set"
+            } else {
+                "mode.set"
+            },
+            target: scope,
+            details: serde_json::json!({ "value": value }),
+        }
+    }
+
+    /// A config (`table` is `configs`) or mode (`modes`) of `scope` removed.
+    pub(crate) fn setting_deleted(actor: &'a str, table: &str, scope: &'a str) -> Self {
+        Self {
+            actor,
+            action: if table == "configs" {
+                "config.deleted"
+            } else {
+                "mode.deleted"
+            },
+            target: scope,
+            details: Value::Object(serde_json::Map::new()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,8 +7,7 @@ use super::{PostgresStore, append_audit, lock_subject, lost_race};
 use crate::model::{Reference, SchemaType};
 use crate::storage::rows::{SCHEMA_COLUMNS, SchemaRow, SubjectVersionDbRow, VersionDbRow, to_json};
 use crate::storage::{
-    ACTION_DELETED_PERMANENTLY, AuditEntry, NewVersion, Registered, StoreError, StoredSchema,
-    SubjectVersion, VersionRow,
+    AuditEntry, NewVersion, Registered, StoreError, StoredSchema, SubjectVersion, VersionRow,
 };
 
 /// First key of the advisory lock that serialises the allocation of schema ids.
@@ -189,12 +188,7 @@ impl PostgresStore {
         .bind(version)
         .execute(&mut *tx)
         .await?;
-        let entry = AuditEntry {
-            actor: new.actor,
-            action: "schema.registered",
-            target: new.subject,
-            details: serde_json::json!({"id": id, "version": version}),
-        };
+        let entry = AuditEntry::registered(new.actor, new.subject, id, version);
         append_audit(&mut tx, &entry).await?;
         tx.commit().await?;
         Ok(Registered { id, version })
@@ -254,16 +248,7 @@ impl PostgresStore {
                     .await?;
             }
         }
-        let entry = AuditEntry {
-            actor,
-            action: if permanent {
-                ACTION_DELETED_PERMANENTLY
-            } else {
-                "versions.deleted"
-            },
-            target: subject,
-            details: serde_json::json!({ "versions": versions }),
-        };
+        let entry = AuditEntry::versions_deleted(actor, subject, versions, permanent);
         append_audit(&mut tx, &entry).await?;
         tx.commit().await?;
         Ok(())

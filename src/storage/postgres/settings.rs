@@ -78,16 +78,7 @@ impl PostgresStore {
             .bind(value)
             .execute(&mut *tx)
             .await?;
-        let entry = AuditEntry {
-            actor,
-            action: if table == "configs" {
-                "config.set"
-            } else {
-                "mode.set"
-            },
-            target: scope,
-            details: serde_json::json!({ "value": value }),
-        };
+        let entry = AuditEntry::setting_set(actor, table, scope, value);
         append_audit(&mut tx, &entry).await?;
         tx.commit().await?;
         Ok(())
@@ -106,16 +97,7 @@ impl PostgresStore {
             .bind(scope)
             .execute(&mut *tx)
             .await?;
-        let entry = AuditEntry {
-            actor,
-            action: if table == "configs" {
-                "config.deleted"
-            } else {
-                "mode.deleted"
-            },
-            target: scope,
-            details: Value::Object(serde_json::Map::new()),
-        };
+        let entry = AuditEntry::setting_deleted(actor, table, scope);
         append_audit(&mut tx, &entry).await?;
         tx.commit().await?;
         Ok(())

@@ -7,8 +7,7 @@ use super::{SqliteStore, append_audit};
 use crate::model::{Reference, SchemaType};
 use crate::storage::rows::{SCHEMA_COLUMNS, SchemaRow, SubjectVersionDbRow, VersionDbRow, to_json};
 use crate::storage::{
-    ACTION_DELETED_PERMANENTLY, AuditEntry, NewVersion, Registered, StoreError, StoredSchema,
-    SubjectVersion, VersionRow,
+    AuditEntry, NewVersion, Registered, StoreError, StoredSchema, SubjectVersion, VersionRow,
 };
 
 impl SqliteStore {
@@ -174,12 +173,7 @@ impl SqliteStore {
         .bind(version)
         .execute(&mut *tx)
         .await?;
-        let entry = AuditEntry {
-            actor: new.actor,
-            action: "schema.registered",
-            target: new.subject,
-            details: serde_json::json!({"id": id, "version": version}),
-        };
+        let entry = AuditEntry::registered(new.actor, new.subject, id, version);
         append_audit(&mut tx, &entry).await?;
         tx.commit().await?;
         Ok(Registered { id, version })
@@ -240,16 +234,7 @@ impl SqliteStore {
                     .await?;
             }
         }
-        let entry = AuditEntry {
-            actor,
-            action: if permanent {
-                ACTION_DELETED_PERMANENTLY
-            } else {
-                "versions.deleted"
-            },
-            target: subject,
-            details: serde_json::json!({ "versions": versions }),
-        };
+        let entry = AuditEntry::versions_deleted(actor, subject, versions, permanent);
         append_audit(&mut tx, &entry).await?;
         tx.commit().await?;
         Ok(())
