@@ -1,4 +1,6 @@
-//! Typed values of the registry domain, parsed once at the edge and shared by every layer.
+//! Typed values of the registry domain, parsed once at the edge and shared by every layer,
+//! and the stored values (schemas, versions, portal summaries) that storage hands up to the
+//! registry, the catalog, the API and the portal. No SQL here: storage maps its rows to these.
 
 use std::fmt;
 
