@@ -1,4 +1,6 @@
-//! Typed values of the registry domain, parsed once at the edge and shared by every layer.
+//! Typed values of the registry domain, parsed once at the edge and shared by every layer,
+//! and the stored values (schemas, versions, portal summaries) that storage hands up to the
+//! registry, the catalog, the API and the portal. No SQL here: storage maps its rows to these.
 
 use std::fmt;
 
@@ -117,12 +119,118 @@ impl Mode {
     }
 }
 
+/// The three schema formats of the Confluent API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SchemaType {
+    Avro,
+    Protobuf,
+    Json,
+}
+
+impl SchemaType {
+    /// Parses the wire name. Confluent accepts only the upper-case spelling.
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "AVRO" => Some(Self::Avro),
+            "PROTOBUF" => Some(Self::Protobuf),
+            "JSON" => Some(Self::Json),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Avro => "AVRO",
+            Self::Protobuf => "PROTOBUF",
+            Self::Json => "JSON",
+        }
+    }
+}
+
+impl fmt::Display for SchemaType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A schema reference as stored: the version is always concrete.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Reference {
     pub name: String,
     pub subject: String,
     pub version: i32,
+}
+
+/// One distinct schema, as stored under its global id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredSchema {
+    pub id: i64,
+    pub schema_type: SchemaType,
+    pub canonical_text: String,
+    pub references: Vec<Reference>,
+    pub metadata: Option<Value>,
+    pub rule_set: Option<Value>,
+}
+
+/// One version of one subject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VersionRow {
+    pub version: i32,
+    pub schema_id: i64,
+    pub deleted: bool,
+}
+
+/// A version with its subject, as listed by `/schemas` and `/schemas/ids/{id}/versions`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubjectVersion {
+    pub subject: String,
+    pub version: i32,
+    pub schema_id: i64,
+    pub deleted: bool,
+}
+
+/// What a registration was given: the schema's global id and its version in the subject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Registered {
+    pub id: i64,
+    pub version: i32,
+}
+
+/// A subject as the portal lists it: its latest live version and what it takes to show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubjectSummary {
+    pub subject: String,
+    pub schema_type: SchemaType,
+    pub latest_version: i32,
+    pub latest_schema_id: i64,
+    pub live_versions: i64,
+    /// The subject's own stored `compatibilityLevel`, if any.
+    pub own_compatibility: Option<String>,
+    /// RFC 3339 UTC time of the last change to any of its versions.
+    pub updated_at: String,
+}
+
+/// An audit log entry, as the portal's recent changes show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditRecord {
+    pub seq: i64,
+    /// RFC 3339 UTC time.
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub details: Value,
+}
+
+/// How much the registry holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RegistryCounts {
+    /// Subjects with a live version.
+    pub subjects: i64,
+    /// Distinct schema ids bound to some version (live or soft-deleted).
+    pub schemas: i64,
+    /// Live subject versions.
+    pub versions: i64,
 }
 
 /// Subject-level or global configuration. Fields are optional because a subject config

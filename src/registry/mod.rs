@@ -31,8 +31,8 @@ pub use validate::{SchemaTarget, Verdict};
 
 // The stored values the registry's answers carry, and its audit vocabulary: the layers
 // above name them from here and never name `storage`.
-pub use crate::storage::browse::AuditRecord;
-pub use crate::storage::{ACTION_DELETED_PERMANENTLY, StoreError, StoredSchema, SubjectVersion};
+pub use crate::model::{AuditRecord, StoredSchema, SubjectVersion};
+pub use crate::storage::{ACTION_DELETED_PERMANENTLY, StoreError};
 
 use crate::model::{Config, GLOBAL_SCOPE, Mode, Subject};
 use crate::schema::{ParsedSchema, SchemaType};

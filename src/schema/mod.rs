@@ -15,41 +15,9 @@ mod protobuf_payload;
 pub mod validation;
 pub mod wire;
 
-use std::fmt;
-
-/// The three schema formats of the Confluent API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SchemaType {
-    Avro,
-    Protobuf,
-    Json,
-}
-
-impl SchemaType {
-    /// Parses the wire name. Confluent accepts only the upper-case spelling.
-    pub fn parse(name: &str) -> Option<Self> {
-        match name {
-            "AVRO" => Some(Self::Avro),
-            "PROTOBUF" => Some(Self::Protobuf),
-            "JSON" => Some(Self::Json),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Avro => "AVRO",
-            Self::Protobuf => "PROTOBUF",
-            Self::Json => "JSON",
-        }
-    }
-}
-
-impl fmt::Display for SchemaType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// Defined with the other shared domain values, so storage can name it without depending
+/// on this module; every `crate::schema::SchemaType` path keeps working.
+pub use crate::model::SchemaType;
 
 /// A schema another schema depends on, already fetched from the registry. The registry
 /// resolves references recursively and hands them over dependencies-first, each once.

@@ -2,9 +2,9 @@
 //! and the newest audit entries. Both backends answer them from indexes (see
 //! `migrations/*/0002_portal.sql`), so they stay fast with 100,000 subjects.
 
-use serde_json::Value;
-
-use crate::schema::SchemaType;
+use crate::model::SchemaType;
+// What the portal shows crosses the registry and portal layers, so it lives in the model.
+pub use crate::model::{AuditRecord, RegistryCounts, SubjectSummary};
 
 /// Which subjects a [`SubjectPage`] holds. Only subjects with a live version are listed.
 #[derive(Debug, Clone, Default)]
@@ -31,41 +31,4 @@ pub struct SubjectFilter<'a> {
 pub struct SubjectPage {
     pub total: i64,
     pub rows: Vec<SubjectSummary>,
-}
-
-/// A subject as listed: its latest live version and what it takes to show it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SubjectSummary {
-    pub subject: String,
-    pub schema_type: SchemaType,
-    pub latest_version: i32,
-    pub latest_schema_id: i64,
-    pub live_versions: i64,
-    /// The subject's own stored `compatibilityLevel`, if any.
-    pub own_compatibility: Option<String>,
-    /// RFC 3339 UTC time of the last change to any of its versions.
-    pub updated_at: String,
-}
-
-/// An audit log entry, as the portal's recent changes show it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AuditRecord {
-    pub seq: i64,
-    /// RFC 3339 UTC time.
-    pub at: String,
-    pub actor: String,
-    pub action: String,
-    pub target: String,
-    pub details: Value,
-}
-
-/// How much the registry holds.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct RegistryCounts {
-    /// Subjects with a live version.
-    pub subjects: i64,
-    /// Distinct schema ids bound to some version (live or soft-deleted).
-    pub schemas: i64,
-    /// Live subject versions.
-    pub versions: i64,
 }

@@ -4,13 +4,16 @@
 pub mod browse;
 pub mod catalog;
 pub mod postgres;
+mod rows;
 pub mod sqlite;
 
 use serde_json::Value;
 
-use crate::model::Reference;
-use crate::schema::SchemaType;
+use crate::model::{Reference, SchemaType};
 
+// The stored values cross every layer above storage, so they live in the model; the
+// re-export keeps the `storage::` paths callers have always used.
+pub use crate::model::{Registered, StoredSchema, SubjectVersion, VersionRow};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -216,34 +219,6 @@ delegate_writes! {
     Written fn write_catalog(&self, expected_revision: i64, writes: &[catalog::CatalogWrite], actor: &str) -> i64;
 }
 
-/// One distinct schema, as stored under its global id.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StoredSchema {
-    pub id: i64,
-    pub schema_type: SchemaType,
-    pub canonical_text: String,
-    pub references: Vec<Reference>,
-    pub metadata: Option<Value>,
-    pub rule_set: Option<Value>,
-}
-
-/// One version of one subject.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct VersionRow {
-    pub version: i32,
-    pub schema_id: i64,
-    pub deleted: bool,
-}
-
-/// A version with its subject, as listed by `/schemas` and `/schemas/ids/{id}/versions`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SubjectVersion {
-    pub subject: String,
-    pub version: i32,
-    pub schema_id: i64,
-    pub deleted: bool,
-}
-
 /// A schema to bind to a subject.
 #[derive(Debug, Clone)]
 pub struct NewSchema {
@@ -270,12 +245,6 @@ pub struct NewVersion<'a> {
     pub actor: &'a str,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Registered {
-    pub id: i64,
-    pub version: i32,
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The subject changed between the caller's read and its write: read again and retry.
@@ -300,6 +269,65 @@ pub struct AuditEntry<'a> {
     pub action: &'a str,
     pub target: &'a str,
     pub details: Value,
+}
+
+/// What each backend records for the registry's writes, decided once so both keep the same
+/// actions (the NOTIFY payload other nodes classify with [`Change::from_action`]).
+impl<'a> AuditEntry<'a> {
+    pub(crate) fn registered(actor: &'a str, subject: &'a str, id: i64, version: i32) -> Self {
+        Self {
+            actor,
+            action: "schema.registered",
+            target: subject,
+            details: serde_json::json!({"id": id, "version": version}),
+        }
+    }
+
+    pub(crate) fn versions_deleted(
+        actor: &'a str,
+        subject: &'a str,
+        versions: &[i32],
+        permanent: bool,
+    ) -> Self {
+        Self {
+            actor,
+            action: if permanent {
+                ACTION_DELETED_PERMANENTLY
+            } else {
+                "versions.deleted"
+            },
+            target: subject,
+            details: serde_json::json!({ "versions": versions }),
+        }
+    }
+
+    /// A config (`table` is `configs`) or mode (`modes`) set on `scope` to `value`.
+    pub(crate) fn setting_set(actor: &'a str, table: &str, scope: &'a str, value: &str) -> Self {
+        Self {
+            actor,
+            action: if table == "configs" {
+                "config.set"
+            } else {
+                "mode.set"
+            },
+            target: scope,
+            details: serde_json::json!({ "value": value }),
+        }
+    }
+
+    /// A config (`table` is `configs`) or mode (`modes`) of `scope` removed.
+    pub(crate) fn setting_deleted(actor: &'a str, table: &str, scope: &'a str) -> Self {
+        Self {
+            actor,
+            action: if table == "configs" {
+                "config.deleted"
+            } else {
+                "mode.deleted"
+            },
+            target: scope,
+            details: Value::Object(serde_json::Map::new()),
+        }
+    }
 }
 
 #[cfg(test)]

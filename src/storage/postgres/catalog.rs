@@ -1,19 +1,9 @@
 //! The catalog tables on PostgreSQL.
 
-use sqlx::FromRow;
-
-use super::{PostgresStore, append_audit, lost_race, parse_json, to_json};
-use crate::storage::catalog::{CatalogRow, CatalogRows, CatalogWrite};
+use super::{PostgresStore, append_audit, lost_race};
+use crate::storage::catalog::{CatalogRows, CatalogWrite};
+use crate::storage::rows::{EntityRow, to_json};
 use crate::storage::{AuditEntry, StoreError};
-
-#[derive(FromRow)]
-struct EntityRow {
-    kind: String,
-    name: String,
-    document: String,
-    updated_at: String,
-    updated_by: String,
-}
 
 impl PostgresStore {
     /// Every catalog entity, by kind then name, with the catalog revision.
@@ -38,16 +28,8 @@ impl PostgresStore {
         tx.commit().await?;
         let rows = rows
             .into_iter()
-            .map(|row| {
-                Ok(CatalogRow {
-                    document: parse_json(&row.document)?,
-                    kind: row.kind,
-                    name: row.name,
-                    updated_at: row.updated_at,
-                    updated_by: row.updated_by,
-                })
-            })
-            .collect::<Result<_, StoreError>>()?;
+            .map(EntityRow::into_catalog_row)
+            .collect::<Result<_, _>>()?;
         Ok(CatalogRows { revision, rows })
     }
 

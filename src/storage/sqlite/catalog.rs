@@ -1,19 +1,9 @@
 //! The catalog tables on SQLite.
 
-use sqlx::FromRow;
-
-use super::{SqliteStore, append_audit, parse_json, to_json};
-use crate::storage::catalog::{CatalogRow, CatalogRows, CatalogWrite};
+use super::{SqliteStore, append_audit};
+use crate::storage::catalog::{CatalogRows, CatalogWrite};
+use crate::storage::rows::{EntityRow, to_json};
 use crate::storage::{AuditEntry, StoreError};
-
-#[derive(FromRow)]
-struct EntityRow {
-    kind: String,
-    name: String,
-    document: String,
-    updated_at: String,
-    updated_by: String,
-}
 
 impl SqliteStore {
     /// Every catalog entity, by kind then name, with the catalog revision.
@@ -32,16 +22,8 @@ impl SqliteStore {
         tx.commit().await?;
         let rows = rows
             .into_iter()
-            .map(|row| {
-                Ok(CatalogRow {
-                    document: parse_json(&row.document)?,
-                    kind: row.kind,
-                    name: row.name,
-                    updated_at: row.updated_at,
-                    updated_by: row.updated_by,
-                })
-            })
-            .collect::<Result<_, StoreError>>()?;
+            .map(EntityRow::into_catalog_row)
+            .collect::<Result<_, _>>()?;
         Ok(CatalogRows { revision, rows })
     }
 
