@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Reproducible HTTP benchmark of Herald against the machine's ceiling (a bare axum
-# server, examples/ceiling.rs). Loopback only, bounded durations. See BENCHMARKS.md.
+# Reproducible HTTP benchmark of Herald against the machine's ceilings (a raw hyper
+# HTTP/1 loop and a bare axum server, examples/ceiling.rs), optionally beside a second
+# Herald binary (an older build, or one without a layer) in the same run. Loopback only,
+# bounded durations. See BENCHMARKS.md.
 #
 #   bash bench/run.sh
 #
@@ -15,6 +17,9 @@
 #   BENCH_ROUNDS=3        read scenarios (and the ceiling) are run this many times,
 #                         alternating; the median round is reported
 #   BENCH_OUT=bench-results/latest.md
+#   BENCH_BASELINE_BIN    path of another herald binary to measure side by side (its
+#                         reads alternate with this build's in every round)
+#   BENCH_BASELINE_LABEL  how the report names it (default: baseline)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -111,22 +116,40 @@ wait_up() { # pid url
     return 1
 }
 
-HERALD_PORT=$(free_port)
-HERALD_LOG=warn "${SERVER_PREFIX[@]}" "$HERALD_BIN" serve \
-    --listen "127.0.0.1:$HERALD_PORT" --database "sqlite://$WORK/herald.db" \
-    >"$WORK/herald.log" 2>&1 &
-HERALD_PID=$!
-PIDS+=("$HERALD_PID")
-HERALD=http://127.0.0.1:$HERALD_PORT
-wait_up "$HERALD_PID" "$HERALD/subjects"
+start_herald() { # binary name -> sets STARTED_PID and STARTED_URL
+    local port
+    port=$(free_port)
+    HERALD_LOG=warn "${SERVER_PREFIX[@]}" "$1" serve \
+        --listen "127.0.0.1:$port" --database "sqlite://$WORK/$2.db" \
+        >"$WORK/$2.log" 2>&1 &
+    STARTED_PID=$!
+    PIDS+=("$STARTED_PID")
+    STARTED_URL=http://127.0.0.1:$port
+    wait_up "$STARTED_PID" "$STARTED_URL/subjects"
+}
 
-CEILING_PORT=$(free_port)
-"${SERVER_PREFIX[@]}" "$CEILING_BIN" --listen "127.0.0.1:$CEILING_PORT" \
-    >"$WORK/ceiling.log" 2>&1 &
-CEILING_PID=$!
-PIDS+=("$CEILING_PID")
-CEILING=http://127.0.0.1:$CEILING_PORT
-wait_up "$CEILING_PID" "$CEILING/"
+start_ceiling() { # mode -> sets STARTED_PID and STARTED_URL
+    local port
+    port=$(free_port)
+    "${SERVER_PREFIX[@]}" "$CEILING_BIN" --listen "127.0.0.1:$port" --mode "$1" \
+        >"$WORK/ceiling-$1.log" 2>&1 &
+    STARTED_PID=$!
+    PIDS+=("$STARTED_PID")
+    STARTED_URL=http://127.0.0.1:$port
+    wait_up "$STARTED_PID" "$STARTED_URL/"
+}
+
+start_herald "$HERALD_BIN" herald
+HERALD_PID=$STARTED_PID HERALD=$STARTED_URL
+BASELINE_LABEL=${BENCH_BASELINE_LABEL:-baseline}
+if [[ -n ${BENCH_BASELINE_BIN:-} ]]; then
+    start_herald "$BENCH_BASELINE_BIN" baseline
+    BASELINE_PID=$STARTED_PID BASELINE=$STARTED_URL
+fi
+start_ceiling axum
+CEILING_PID=$STARTED_PID CEILING=$STARTED_URL
+start_ceiling hyper
+HYPER_PID=$STARTED_PID HYPER=$STARTED_URL
 
 # --- seed ------------------------------------------------------------------------------
 # Schema i: a small record, so `GET /schemas/ids/{id}` answers ~150 bytes (as the ceiling).
@@ -134,17 +157,30 @@ schema_body() { # i -> {"schema": "..."} request body
     printf '{"schema":"{\\"type\\":\\"record\\",\\"name\\":\\"Bench%d\\",\\"namespace\\":\\"herald.bench\\",\\"fields\\":[{\\"name\\":\\"id\\",\\"type\\":\\"long\\"},{\\"name\\":\\"f%d\\",\\"type\\":\\"string\\"}]}"}' "$1" "$1"
 }
 
+seed() { # url -> the ids, space-separated
+    local i answer id ids=()
+    for ((i = 0; i < SCHEMAS; i++)); do
+        answer=$(curl -fsS -X POST -H "Content-Type: $MEDIA" --data "$(schema_body "$i")" \
+            "$1/subjects/bench-$i/versions")
+        id=$(sed -n 's/.*"id":\([0-9][0-9]*\).*/\1/p' <<<"$answer")
+        [[ -n $id ]] || { echo "bench: unexpected answer: $answer" >&2; exit 1; }
+        ids+=("$id")
+    done
+    echo "${ids[*]}"
+}
+
 echo "bench: seeding $SCHEMAS schemas" >&2
-IDS=()
-for ((i = 0; i < SCHEMAS; i++)); do
-    answer=$(curl -fsS -X POST -H "Content-Type: $MEDIA" --data "$(schema_body "$i")" \
-        "$HERALD/subjects/bench-$i/versions")
-    id=$(sed -n 's/.*"id":\([0-9][0-9]*\).*/\1/p' <<<"$answer")
-    [[ -n $id ]] || { echo "bench: unexpected answer: $answer" >&2; exit 1; }
-    IDS+=("$id")
-done
+read -r -a IDS <<<"$(seed "$HERALD")"
+if [[ -n ${BASELINE:-} ]]; then
+    # Same schemas in the same order: the same ids, so one script drives both.
+    [[ "$(seed "$BASELINE")" == "${IDS[*]}" ]] || {
+        echo "bench: the baseline allocated different ids" >&2
+        exit 1
+    }
+fi
 SAMPLE_BYTES=$(curl -fsS "$HERALD/schemas/ids/${IDS[0]}" | wc -c)
 CEILING_BYTES=$(curl -fsS "$CEILING/" | wc -c)
+HYPER_BYTES=$(curl -fsS "$HYPER/" | wc -c)
 LATEST_BYTES=$(curl -fsS "$HERALD/subjects/bench-0/versions/latest" | wc -c)
 
 # --- wrk scripts -----------------------------------------------------------------------
@@ -270,25 +306,47 @@ pick_median() { # name rounds
 
 # Reads: the ceiling and Herald alternate, ROUNDS times, so that a disturbance (another
 # process, the hypervisor) hits both alike; the median round is reported.
+READS=(hyper ceiling ids latest)
+if [[ -n ${BASELINE:-} ]]; then READS+=(base_ids base_latest); fi
 for ((round = 1; round <= ROUNDS; round++)); do
+    run_wrk "hyper.$round" "$HYPER" "$WORK/ids.lua" "$HYPER_PID"
     run_wrk "ceiling.$round" "$CEILING" "$WORK/ids.lua" "$CEILING_PID"
     run_wrk "ids.$round" "$HERALD" "$WORK/ids.lua" "$HERALD_PID"
+    if [[ -n ${BASELINE:-} ]]; then
+        run_wrk "base_ids.$round" "$BASELINE" "$WORK/ids.lua" "$BASELINE_PID"
+    fi
     run_wrk "latest.$round" "$HERALD" "$WORK/latest.lua" "$HERALD_PID"
+    if [[ -n ${BASELINE:-} ]]; then
+        run_wrk "base_latest.$round" "$BASELINE" "$WORK/latest.lua" "$BASELINE_PID"
+    fi
 done
-for name in ceiling ids latest; do pick_median "$name" "$ROUNDS"; done
+for name in "${READS[@]}"; do pick_median "$name" "$ROUNDS"; done
 # Writes last: they bump the registry generation (which empties the read caches).
 run_wrk reregister "$HERALD" "$WORK/reregister.lua" "$HERALD_PID"
 run_wrk register "$HERALD" "$WORK/register.lua" "$HERALD_PID"
+if [[ -n ${BASELINE:-} ]]; then
+    run_wrk base_reregister "$BASELINE" "$WORK/reregister.lua" "$BASELINE_PID"
+    run_wrk base_register "$BASELINE" "$WORK/register.lua" "$BASELINE_PID"
+fi
 
 # --- report ----------------------------------------------------------------------------
 ms() { awk -v us="$1" 'BEGIN {printf "%.2f ms", us / 1000}'; }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f %%", 100 * a / b}'; }
 row() { # name label ratio?
-    local name=$1 label=$2 ratio=${3:-}
-    if [[ -n $ratio ]]; then ratio=$(pct "${RPS[$name]}" "${RPS[ceiling]}"); fi
-    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$label" "${RPS[$name]}" \
-        "$(ms "${P50[$name]}")" "$(ms "${P99[$name]}")" "${CPU[$name]}" "${ratio:-–}" \
-        "${ERRS[$name]}"
+    local name=$1 label=$2 ratio=${3:-} vs_hyper="–" vs_axum="–"
+    if [[ -n $ratio ]]; then
+        vs_hyper=$(pct "${RPS[$name]}" "${RPS[hyper]}")
+        vs_axum=$(pct "${RPS[$name]}" "${RPS[ceiling]}")
+    fi
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "${RPS[$name]}" \
+        "$(ms "${P50[$name]}")" "$(ms "${P99[$name]}")" "${CPU[$name]}" "$vs_hyper" \
+        "$vs_axum" "${ERRS[$name]}"
+}
+
+spread_line() {
+    local name line=""
+    for name in "${READS[@]}"; do line+="${line:+; }$name ${SPREAD[$name]}"; done
+    echo "$line"
 }
 
 mkdir -p "$(dirname "$OUT")"
@@ -296,19 +354,29 @@ mkdir -p "$(dirname "$OUT")"
     echo "## Herald benchmark — $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo
     echo "- commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (+ uncommitted changes)')"
+    if [[ -n ${BASELINE:-} ]]; then
+        echo "- $BASELINE_LABEL: $BENCH_BASELINE_BIN, measured in the same run (rounds alternate)"
+    fi
     echo "- machine: $NCPU CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -n1)"
     echo "- method: $METHOD; wrk -c$CONNECTIONS, ${WARMUP}s warm-up + ${SECONDS_PER_RUN}s per scenario"
-    echo "- reads: median of $ROUNDS alternating rounds; requests/s of each round: ceiling ${SPREAD[ceiling]}; ids ${SPREAD[ids]}; latest ${SPREAD[latest]}"
+    echo "- reads: median of $ROUNDS alternating rounds; requests/s of each round: $(spread_line)"
     echo "- load average before the run: $LOAD_BEFORE"
-    echo "- bodies: ceiling ${CEILING_BYTES} B, /schemas/ids ${SAMPLE_BYTES} B, versions/latest ${LATEST_BYTES} B; $SCHEMAS schemas seeded"
+    echo "- bodies: ceilings ${HYPER_BYTES} B (hyper) and ${CEILING_BYTES} B (axum), /schemas/ids ${SAMPLE_BYTES} B, versions/latest ${LATEST_BYTES} B; $SCHEMAS schemas seeded"
     echo
-    echo "| scenario | requests/s | p50 | p99 | server CPU µs/req | vs ceiling | errors |"
-    echo "|---|---:|---:|---:|---:|---:|---:|"
-    row ceiling "a. ceiling: bare axum, constant JSON"
+    echo "| scenario | requests/s | p50 | p99 | server CPU µs/req | vs raw hyper | vs bare axum | errors |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    row hyper "a1. ceiling: raw hyper HTTP/1, constant JSON"
+    row ceiling "a2. ceiling: bare axum, constant JSON"
     row ids "b. GET /schemas/ids/{id} (warm)" ratio
     row latest "c. GET /subjects/{s}/versions/latest (warm)" ratio
     row reregister "e. POST existing schema (re-register)"
     row register "d. POST new schema, new subject"
+    if [[ -n ${BASELINE:-} ]]; then
+        row base_ids "b. $BASELINE_LABEL: GET /schemas/ids/{id} (warm)" ratio
+        row base_latest "c. $BASELINE_LABEL: GET /subjects/{s}/versions/latest (warm)" ratio
+        row base_reregister "e. $BASELINE_LABEL: POST existing schema"
+        row base_register "d. $BASELINE_LABEL: POST new schema, new subject"
+    fi
 } | tee "$OUT"
 echo >&2
 echo "bench: written to $OUT (raw wrk outputs were in $WORK, removed on exit)" >&2

@@ -30,6 +30,7 @@ use crate::catalog::{Catalog, CatalogError};
 use crate::portal::{self, PortalState};
 use crate::registry::DeletedFilter;
 use crate::registry::Registry;
+use crate::secret::DatabaseUrl;
 use crate::server;
 use crate::storage::{Store, StoreError};
 
@@ -45,8 +46,11 @@ pub struct App {
 
 impl App {
     /// Opens the store (creating and migrating it if needed).
-    pub async fn open(database_url: &str, max_body_bytes: usize) -> Result<Self, StoreError> {
-        let store = Store::connect(database_url).await?;
+    pub async fn open(
+        database_url: &DatabaseUrl,
+        max_body_bytes: usize,
+    ) -> Result<Self, StoreError> {
+        let store = Store::connect(database_url.expose()).await?;
         let registry = Arc::new(Registry::new(store.clone()));
         // Other nodes' writes invalidate this node's caches (PostgreSQL LISTEN/NOTIFY). The
         // watcher holds the registry weakly and stops when the app is gone.

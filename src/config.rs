@@ -4,6 +4,8 @@ use std::net::SocketAddr;
 
 use clap::Args;
 
+use crate::secret::DatabaseUrl;
+
 /// Default cap on request bodies: large enough for any sane schema, small enough that a
 /// flood of huge bodies cannot exhaust memory.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
@@ -21,7 +23,7 @@ pub struct ServeSettings {
         env = "HERALD_DATABASE_URL",
         default_value = "sqlite://herald.db"
     )]
-    pub database_url: String,
+    pub database_url: DatabaseUrl,
 
     /// Largest request body accepted, in bytes; larger ones get a 413.
     #[arg(long, env = "HERALD_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
@@ -41,7 +43,7 @@ pub struct DatabaseSettings {
         env = "HERALD_DATABASE_URL",
         default_value = "sqlite://herald.db"
     )]
-    pub database_url: String,
+    pub database_url: DatabaseUrl,
 }
 
 /// The demo catalog file: beside the working directory (`cargo run` from the repository)
@@ -54,34 +56,25 @@ pub fn demo_catalog_path() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
 }
 
-impl ServeSettings {
-    /// The database URL without credentials, for logs.
-    pub fn database_for_logs(&self) -> String {
-        match self.database_url.split_once('@') {
-            Some((scheme_and_user, host)) => {
-                let scheme = scheme_and_user.split("://").next().unwrap_or("db");
-                format!("{scheme}://***@{host}")
-            }
-            None => self.database_url.clone(),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn credentials_are_redacted_in_logs() {
+    fn credentials_are_redacted_in_logs_and_debug() {
         let settings = ServeSettings {
             listen: "127.0.0.1:1".parse().expect("addr"),
-            database_url: "postgres://herald:secret@db:5432/herald".into(),
+            database_url: DatabaseUrl::new("postgres://herald:p@ss:w%40rd@db:5432/herald"),
             max_body_bytes: 1,
             demo: false,
         };
         assert_eq!(
-            settings.database_for_logs(),
+            settings.database_url.to_string(),
             "postgres://***@db:5432/herald"
         );
+        let debug = format!("{settings:?}");
+        for secret in ["p@ss", "w%40rd", "ss:w"] {
+            assert!(!debug.contains(secret), "{debug} leaked {secret}");
+        }
     }
 }

@@ -20,6 +20,9 @@ pub mod portal;
 pub mod registry;
 /// Pure schema logic: parsing, canonical form, identity, compatibility. No IO.
 pub mod schema;
+/// Values that never reach a log, a `Debug` or an error body (database URLs), and their
+/// one redactor.
+pub mod secret;
 /// The connection loop: TCP accept and HTTP/1.1 with hyper, every request to one service.
 pub mod server;
 /// Persistence: the only module with SQL.

@@ -146,7 +146,7 @@ async fn serve(settings: ServeSettings) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(settings.listen).await?;
     tracing::info!(
         listen = %listener.local_addr()?,
-        database = %settings.database_for_logs(),
+        database = %settings.database_url,
         "Herald is serving the Confluent Schema Registry API"
     );
     app::serve(listener, &app, shutdown_signal()).await?;

@@ -39,7 +39,7 @@ impl Store {
             _ => Err(StoreError::Database(sqlx::Error::Configuration(
                 format!(
                     "unsupported database URL {:?}: expected sqlite:, postgres: or postgresql:",
-                    redact(url)
+                    crate::secret::redact_url(url)
                 )
                 .into(),
             ))),
@@ -85,14 +85,6 @@ impl Store {
             Self::Sqlite(_) => None,
             Self::Postgres(store) => Some(store.spawn_change_watcher(on_change)),
         }
-    }
-}
-
-/// The URL without anything that could be a password (everything before an `@`).
-fn redact(url: &str) -> String {
-    match (url.split_once("://"), url.rsplit_once('@')) {
-        (Some((scheme, _)), Some((_, host))) => format!("{scheme}://***@{host}"),
-        _ => url.to_owned(),
     }
 }
 

@@ -32,7 +32,12 @@ impl TestApp {
     async fn spawn_with(max_body_bytes: usize, demo: bool) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("herald.db").display());
-        let app = App::open(&url, max_body_bytes).await.expect("open app");
+        let app = App::open(
+            &herald::secret::DatabaseUrl::new(url.clone()),
+            max_body_bytes,
+        )
+        .await
+        .expect("open app");
         if demo {
             let path = herald::config::demo_catalog_path();
             assert!(
