@@ -11,6 +11,7 @@
 //! documents resolve only from the given dependencies, never from the network.
 
 pub mod compat;
+pub mod embed;
 mod javaorder;
 mod matching;
 mod model;

@@ -18,6 +18,7 @@ mod descriptor_check;
 mod flatten;
 mod print;
 mod scan;
+pub mod standalone;
 
 use std::collections::HashMap;
 use std::sync::Arc;
