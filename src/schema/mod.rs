@@ -10,6 +10,7 @@ pub mod compat;
 pub mod fields;
 pub mod identity;
 pub mod json;
+pub mod pointer;
 pub mod protobuf;
 mod protobuf_payload;
 pub mod validation;

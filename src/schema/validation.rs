@@ -19,8 +19,5 @@ impl ValidationError {
     }
 }
 
-/// Appends a JSON-pointer segment, escaping `~` and `/`.
-pub fn child_path(parent: &str, segment: &str) -> String {
-    let escaped = segment.replace('~', "~0").replace('/', "~1");
-    format!("{parent}/{escaped}")
-}
+/// Appends a JSON-pointer segment, escaping `~` and `/` (the error paths are pointers).
+pub use super::pointer::child as child_path;

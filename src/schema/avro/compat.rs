@@ -10,6 +10,7 @@ use super::AvroSchema;
 use super::model::{Field, NamedKind, NamedType, Primitive, Schema, TypeTable};
 use super::parse::java_type_name;
 use crate::schema::compat::Finding;
+use crate::schema::pointer as json_pointer;
 
 /// The six incompatibility kinds of Avro Java.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -188,7 +189,7 @@ fn pointer(location: &[String]) -> String {
         if i > 0 {
             out.push('/');
         }
-        out.push_str(&token.replace('~', "~0").replace('/', "~1"));
+        out.push_str(&json_pointer::escape(token));
     }
     out
 }

@@ -12,6 +12,7 @@
 
 mod change_kinds;
 pub mod compat;
+pub mod embed;
 pub(crate) mod fields;
 mod javaorder;
 mod matching;

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use super::Draft;
+use crate::schema::pointer as json_pointer;
 
 pub(crate) type NodeId = usize;
 
@@ -246,31 +247,6 @@ fn float(object: &Map<String, Value>, key: &str) -> Option<f64> {
     object.get(key).and_then(Value::as_f64)
 }
 
-fn escape_pointer(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Some(byte) = std::str::from_utf8(&bytes[i + 1..i + 3])
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(byte);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 const OBJECT_KEYWORDS: &[&str] = &[
     "properties",
     "required",
@@ -357,11 +333,9 @@ impl Builder<'_, '_> {
     }
 
     fn child(&mut self, doc: usize, pointer: &str, segments: &[&str]) -> NodeId {
-        let mut path = pointer.to_owned();
-        for segment in segments {
-            path.push('/');
-            path.push_str(&escape_pointer(segment));
-        }
+        let path = segments.iter().fold(pointer.to_owned(), |path, segment| {
+            json_pointer::child(&path, segment)
+        });
         self.at(doc, path)
     }
 
@@ -660,7 +634,7 @@ impl Builder<'_, '_> {
         let Some(target_doc) = target_doc else {
             return UNRESOLVED;
         };
-        let fragment = percent_decode(fragment);
+        let fragment = json_pointer::percent_decode(fragment);
         if fragment.is_empty() || fragment.starts_with('/') {
             return self.at(target_doc, fragment);
         }
@@ -724,12 +698,7 @@ fn find_anchor(value: &Value, name: &str, pointer: String, depth: usize) -> Opti
                 return Some(pointer);
             }
             object.iter().find_map(|(key, child)| {
-                find_anchor(
-                    child,
-                    name,
-                    format!("{pointer}/{}", escape_pointer(key)),
-                    depth + 1,
-                )
+                find_anchor(child, name, json_pointer::child(&pointer, key), depth + 1)
             })
         }
         Value::Array(items) => items.iter().enumerate().find_map(|(index, child)| {

@@ -20,6 +20,7 @@ mod flatten;
 mod option_text;
 mod print;
 mod scan;
+pub mod standalone;
 
 use std::collections::HashMap;
 use std::sync::Arc;
