@@ -15,7 +15,7 @@ use crate::portal::layout::{Chrome, Section};
 use crate::portal::{Page, PortalError, links, ok};
 
 use super::filters::{Filters, ListParams};
-use super::graphs::{self, GraphView};
+use super::diagrams::{self, GraphView};
 use super::list::{List, domain_and_owner_options};
 use super::resolve::{EdgeRow, LiveVersions};
 use super::view::{self, Banner, EntityLink, LifecycleBadge, SelectOption, TagLink};
@@ -121,7 +121,7 @@ pub async fn page(
         .partition(|e| e.role == Role::Produces);
     let produces = EdgeRow::all(&snapshot, &produced, &mut live).await?;
     let consumes = EdgeRow::all(&snapshot, &consumed, &mut live).await?;
-    let drawn = graphs::application_neighbourhood(&snapshot, app);
+    let drawn = diagrams::application_neighbourhood(&snapshot, app);
     let note = drawn.trimmed.then(|| {
         "The other applications on these topics are left out to keep the graph legible.".to_owned()
     });

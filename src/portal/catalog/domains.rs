@@ -15,7 +15,7 @@ use crate::portal::layout::{Chrome, Section};
 use crate::portal::{Page, PortalError, links, ok};
 
 use super::filters::{Filters, ListParams};
-use super::graphs::{self, GraphView};
+use super::diagrams::{self, GraphView};
 use super::list::{List, domain_and_owner_options};
 use super::view::{self, EntityLink, LifecycleBadge, SelectOption, TagLink};
 use super::{entity_name, not_found, snapshot};
@@ -180,7 +180,7 @@ pub async fn page(
         topics,
         events,
         graph: GraphView::of(
-            &graphs::domain_map(&snapshot, &domain.name),
+            &diagrams::domain_map(&snapshot, &domain.name),
             Some(
                 "Applications and topics of other domains appear where they connect to this one."
                     .to_owned(),

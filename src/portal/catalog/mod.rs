@@ -8,7 +8,7 @@ mod domains;
 mod events;
 mod fields;
 mod filters;
-mod graphs;
+mod diagrams;
 mod list;
 mod markdown;
 mod overview;

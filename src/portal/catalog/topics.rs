@@ -15,7 +15,7 @@ use crate::portal::layout::{Chrome, Section};
 use crate::portal::{Page, PortalError, links, ok};
 
 use super::filters::{Filters, ListParams};
-use super::graphs::{self, GraphView};
+use super::diagrams::{self, GraphView};
 use super::list::{List, domain_and_owner_options};
 use super::resolve::{EdgeRow, LiveVersions};
 use super::view::{self, EntityLink, LifecycleBadge, SelectOption, TagLink};
@@ -230,7 +230,7 @@ pub async fn page(
         events,
         producers,
         consumers,
-        graph: GraphView::of(&graphs::topic_flow(&snapshot, topic), None),
+        graph: GraphView::of(&diagrams::topic_flow(&snapshot, topic), None),
         api,
         api_href,
         title,
