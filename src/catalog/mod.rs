@@ -9,11 +9,13 @@
 pub mod asyncapi;
 pub mod fields;
 pub mod file;
+pub mod live;
 pub mod model;
 pub mod relations;
 pub mod rules;
 pub mod search;
 pub mod snapshot;
+pub mod tally;
 
 mod apply;
 

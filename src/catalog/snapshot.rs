@@ -358,6 +358,21 @@ impl Snapshot {
             .collect()
     }
 
+    /// The events that name `event` as their replacement.
+    pub fn events_replaced_by(&self, event: &EntityName) -> Vec<&Event> {
+        self.events
+            .values()
+            .filter(|e| e.replaced_by.as_ref() == Some(event))
+            .collect()
+    }
+
+    /// The edges of one application, as `edges` lists them.
+    pub fn application_edges(&self, application: &EntityName) -> Vec<EdgeRef<'_>> {
+        self.edges()
+            .filter(|e| e.application.name == *application)
+            .collect()
+    }
+
     /// The entities that belong to a domain.
     pub fn in_domain(&self, domain: &EntityName) -> Vec<(EntityKind, EntityName)> {
         let of = Some(domain);

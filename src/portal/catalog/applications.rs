@@ -9,17 +9,16 @@ use axum::extract::State;
 
 use crate::catalog::Catalog;
 use crate::catalog::model::{EntityKind, EntityName};
-use crate::catalog::snapshot::Role;
 use crate::portal::extract::{PortalPath, PortalQuery};
 use crate::portal::layout::{Chrome, Section};
 use crate::portal::{Page, PortalError, links, ok};
 
-use super::filters::{Filters, ListParams};
 use super::diagrams::{self, GraphView};
+use super::filters::{Filters, ListParams};
 use super::list::{List, domain_and_owner_options};
-use super::resolve::{EdgeRow, LiveVersions};
+use super::resolve::EdgeRow;
 use super::view::{self, Banner, EntityLink, LifecycleBadge, SelectOption, TagLink};
-use super::{entity_name, not_found, snapshot};
+use super::{entity_name, failed, not_found, snapshot};
 
 #[derive(Template)]
 #[template(path = "catalog/applications.html")]
@@ -114,13 +113,11 @@ pub async fn page(
     let Some(app) = snapshot.applications.get(&key) else {
         return Err(not_found(EntityKind::Application, &name));
     };
-    let mut live = LiveVersions::new(catalog.registry().store());
-    let (produced, consumed): (Vec<_>, Vec<_>) = snapshot
-        .edges()
-        .filter(|e| e.application.name == app.name)
-        .partition(|e| e.role == Role::Produces);
-    let produces = EdgeRow::all(&snapshot, &produced, &mut live).await?;
-    let consumes = EdgeRow::all(&snapshot, &consumed, &mut live).await?;
+    let sides = catalog
+        .live_versions()
+        .resolve_sides(&snapshot, snapshot.application_edges(&app.name))
+        .await
+        .map_err(failed)?;
     let drawn = diagrams::application_neighbourhood(&snapshot, app);
     let note = drawn.trimmed.then(|| {
         "The other applications on these topics are left out to keep the graph legible.".to_owned()
@@ -146,8 +143,8 @@ pub async fn page(
         updated: snapshot
             .stamp(EntityKind::Application, &app.name)
             .map(|s| links::display_time(&s.updated_at)),
-        produces,
-        consumes,
+        produces: EdgeRow::all(&snapshot, &sides.producers),
+        consumes: EdgeRow::all(&snapshot, &sides.consumers),
         graph: GraphView::of(&drawn.graph, note),
         asyncapi_yaml: format!("{api_href}/asyncapi?format=yaml"),
         asyncapi_json: format!("{api_href}/asyncapi?format=json"),

@@ -14,8 +14,8 @@ use crate::portal::extract::{PortalPath, PortalQuery};
 use crate::portal::layout::{Chrome, Section};
 use crate::portal::{Page, PortalError, links, ok};
 
-use super::filters::{Filters, ListParams};
 use super::diagrams::{self, GraphView};
+use super::filters::{Filters, ListParams};
 use super::list::{List, domain_and_owner_options};
 use super::view::{self, EntityLink, LifecycleBadge, SelectOption, TagLink};
 use super::{entity_name, not_found, snapshot};
