@@ -8,7 +8,9 @@ use askama::Template;
 use axum::extract::State;
 
 use crate::catalog::Catalog;
-use crate::catalog::model::{EntityKind, EntityName};
+use crate::catalog::live::ResolvedSides;
+use crate::catalog::model::{Application, EntityKind, EntityName};
+use crate::catalog::snapshot::Snapshot;
 use crate::portal::extract::{PortalPath, PortalQuery};
 use crate::portal::layout::{Chrome, Section};
 use crate::portal::{Page, PortalError, links, ok};
@@ -118,36 +120,43 @@ pub async fn page(
         .resolve_sides(&snapshot, snapshot.application_edges(&app.name))
         .await
         .map_err(failed)?;
-    let drawn = diagrams::application_neighbourhood(&snapshot, app);
-    let note = drawn.trimmed.then(|| {
-        "The other applications on these topics are left out to keep the graph legible.".to_owned()
-    });
-    let api_href = view::api_href(EntityKind::Application, app.name.as_str());
-    Ok(ok(ApplicationPage {
-        chrome: Chrome::new(format!("Application {}", app.name), Section::Applications)
-            .crumb("Applications", view::list_href(EntityKind::Application))
-            .here(app.name.to_string()),
-        name: app.name.to_string(),
-        title: app.title.clone().unwrap_or_else(|| app.name.to_string()),
-        lifecycle: LifecycleBadge::of(app.lifecycle),
-        banner: Banner::of(app.lifecycle, None, None),
-        description: view::description(app.description.as_deref()),
-        tags: TagLink::for_kind(EntityKind::Application, &app.tags),
-        domain: EntityLink::maybe(&snapshot, EntityKind::Domain, app.domain.as_ref()),
-        owner: EntityLink::maybe(&snapshot, EntityKind::Team, app.owner.as_ref()),
-        repository: app
-            .repository
-            .as_deref()
-            .map(|r| (view::url_text(r), view::safe_url(Some(r)))),
-        metadata: view::metadata_rows(&app.metadata),
-        updated: snapshot
-            .stamp(EntityKind::Application, &app.name)
-            .map(|s| links::display_time(&s.updated_at)),
-        produces: EdgeRow::all(&snapshot, &sides.producers),
-        consumes: EdgeRow::all(&snapshot, &sides.consumers),
-        graph: GraphView::of(&drawn.graph, note),
-        asyncapi_yaml: format!("{api_href}/asyncapi?format=yaml"),
-        asyncapi_json: format!("{api_href}/asyncapi?format=json"),
-        api_href,
-    }))
+    Ok(ok(ApplicationPage::new(&snapshot, app, &sides)))
+}
+
+impl ApplicationPage {
+    fn new(snapshot: &Snapshot, app: &Application, sides: &ResolvedSides<'_>) -> Self {
+        let drawn = diagrams::application_neighbourhood(snapshot, app);
+        let note = drawn.trimmed.then(|| {
+            "The other applications on these topics are left out to keep the graph legible."
+                .to_owned()
+        });
+        let api_href = view::api_href(EntityKind::Application, app.name.as_str());
+        Self {
+            chrome: Chrome::new(format!("Application {}", app.name), Section::Applications)
+                .crumb("Applications", view::list_href(EntityKind::Application))
+                .here(app.name.to_string()),
+            name: app.name.to_string(),
+            title: app.title.clone().unwrap_or_else(|| app.name.to_string()),
+            lifecycle: LifecycleBadge::of(app.lifecycle),
+            banner: Banner::of(app.lifecycle, None, None),
+            description: view::description(app.description.as_deref()),
+            tags: TagLink::for_kind(EntityKind::Application, &app.tags),
+            domain: EntityLink::maybe(snapshot, EntityKind::Domain, app.domain.as_ref()),
+            owner: EntityLink::maybe(snapshot, EntityKind::Team, app.owner.as_ref()),
+            repository: app
+                .repository
+                .as_deref()
+                .map(|r| (view::url_text(r), view::safe_url(Some(r)))),
+            metadata: view::metadata_rows(&app.metadata),
+            updated: snapshot
+                .stamp(EntityKind::Application, &app.name)
+                .map(|s| links::display_time(&s.updated_at)),
+            produces: EdgeRow::all(snapshot, &sides.producers),
+            consumes: EdgeRow::all(snapshot, &sides.consumers),
+            graph: GraphView::of(&drawn.graph, note),
+            asyncapi_yaml: format!("{api_href}/asyncapi?format=yaml"),
+            asyncapi_json: format!("{api_href}/asyncapi?format=json"),
+            api_href,
+        }
+    }
 }

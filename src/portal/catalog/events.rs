@@ -47,6 +47,21 @@ pub struct EventRow {
     tags: Vec<TagLink>,
 }
 
+impl EventRow {
+    fn of(snapshot: &Snapshot, event: &Event) -> Self {
+        Self {
+            link: EntityLink::new(EntityKind::Event, &event.name, event.title.as_deref()),
+            kind: event.kind.as_str(),
+            lifecycle: LifecycleBadge::of(event.lifecycle),
+            sunset: event.sunset.as_ref().map(|d| d.as_str().to_owned()),
+            topic: EntityLink::maybe(snapshot, EntityKind::Topic, event.topic.as_ref()),
+            domain: EntityLink::maybe(snapshot, EntityKind::Domain, event.domain.as_ref()),
+            owner: EntityLink::maybe(snapshot, EntityKind::Team, event.owner.as_ref()),
+            tags: TagLink::for_kind(EntityKind::Event, &event.tags),
+        }
+    }
+}
+
 pub async fn list(
     State(catalog): State<Arc<Catalog>>,
     PortalQuery(params): PortalQuery<ListParams>,
@@ -71,16 +86,7 @@ pub async fn list(
                 && filters.matches_lifecycle(e.lifecycle)
                 && filters.matches_kind(e.kind)
         },
-        |event| EventRow {
-            link: EntityLink::new(EntityKind::Event, &event.name, event.title.as_deref()),
-            kind: event.kind.as_str(),
-            lifecycle: LifecycleBadge::of(event.lifecycle),
-            sunset: event.sunset.as_ref().map(|d| d.as_str().to_owned()),
-            topic: EntityLink::maybe(&snapshot, EntityKind::Topic, event.topic.as_ref()),
-            domain: EntityLink::maybe(&snapshot, EntityKind::Domain, event.domain.as_ref()),
-            owner: EntityLink::maybe(&snapshot, EntityKind::Team, event.owner.as_ref()),
-            tags: TagLink::for_kind(EntityKind::Event, &event.tags),
-        },
+        |event| EventRow::of(&snapshot, event),
     );
     Ok(ok(EventsPage {
         chrome: list.chrome(Section::Events),
