@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::model::{Chain, Layered};
-use super::prepare::{Prepared, centred_label_box, label_width, truncate};
+use super::prepare::{PEdge, Prepared, centred_label_box, label_width, truncate};
 use super::svg::{Num, kinds_present, legend_width, write_chain_path};
 use super::{ARROW_GAP, EdgeRoute, LEGEND_H, Layout, MARGIN, MAX_EDGE_LABEL_CHARS, NodeBox, Rect};
 
@@ -129,15 +129,7 @@ pub(super) fn draw(
         if label_box.is_some() {
             label_slots.push((lg.layer[chain.nodes[j]], routes.len()));
         }
-        routes.push(EdgeRoute {
-            index: e.index,
-            from: prep.orig[e.from],
-            to: prep.orig[e.to],
-            kind: e.kind,
-            label: e.label.clone(),
-            path,
-            label_box,
-        });
+        routes.push(edge_route(prep, e, path, label_box));
     }
     for &k in &flat {
         let e = &prep.edges[k];
@@ -166,15 +158,7 @@ pub(super) fn draw(
         if label_box.is_some() {
             label_slots.push((n_layers + node_layer[e.from], routes.len()));
         }
-        routes.push(EdgeRoute {
-            index: e.index,
-            from: prep.orig[e.from],
-            to: prep.orig[e.to],
-            kind: e.kind,
-            label: e.label.clone(),
-            path,
-            label_box,
-        });
+        routes.push(edge_route(prep, e, path, label_box));
     }
 
     // Keep labels sharing a gap from covering one another.
@@ -234,6 +218,19 @@ pub(super) fn draw(
         nodes,
         edges: routes,
         legend_y,
+    }
+}
+
+/// The route of prepared edge `e`, reported with its indices into the input graph.
+fn edge_route(prep: &Prepared<'_>, e: &PEdge, path: String, label_box: Option<Rect>) -> EdgeRoute {
+    EdgeRoute {
+        index: e.index,
+        from: prep.orig[e.from],
+        to: prep.orig[e.to],
+        kind: e.kind,
+        label: e.label.clone(),
+        path,
+        label_box,
     }
 }
 
