@@ -3,11 +3,10 @@
 //! registry, the catalog, the API and the portal. No SQL here: storage maps its rows to these.
 
 use std::fmt;
+use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-
-use crate::schema::compat::CompatibilityLevel;
 
 /// A subject name, percent-decoded. Any string can be looked up; only
 /// [`Subject::check_writable`] names may receive schemas.
@@ -260,7 +259,7 @@ impl Config {
     pub fn from_json(
         object: &serde_json::Map<String, Value>,
         level_key: &str,
-    ) -> Result<Self, crate::schema::compat::InvalidLevel> {
+    ) -> Result<Self, InvalidLevel> {
         let mut config = Config::default();
         for (key, value) in object {
             match (key.as_str(), value) {
@@ -268,7 +267,7 @@ impl Config {
                 (k, Value::String(level)) if k == level_key => {
                     config.compatibility = Some(level.parse()?);
                 }
-                (k, _) if k == level_key => return Err(crate::schema::compat::InvalidLevel),
+                (k, _) if k == level_key => return Err(InvalidLevel),
                 ("normalize", Value::Bool(b)) => config.normalize = Some(*b),
                 ("compatibility" | "compatibilityLevel", _) => {}
                 _ => {
@@ -299,16 +298,14 @@ impl Config {
     }
 
     /// Confluent's `compatibilityPolicy` (JSON Schema): LENIENT, else STRICT.
-    pub fn policy(&self) -> crate::schema::compat::Policy {
+    pub fn policy(&self) -> Policy {
         match self
             .extra
             .get("compatibilityPolicy")
             .and_then(Value::as_str)
         {
-            Some(policy) if policy.eq_ignore_ascii_case("LENIENT") => {
-                crate::schema::compat::Policy::Lenient
-            }
-            _ => crate::schema::compat::Policy::Strict,
+            Some(policy) if policy.eq_ignore_ascii_case("LENIENT") => Policy::Lenient,
+            _ => Policy::Strict,
         }
     }
 
@@ -327,6 +324,95 @@ impl Config {
     pub fn rule_set_overrides(&self) -> Option<&Value> {
         self.extra.get("overrideRuleSet")
     }
+}
+
+/// The seven Confluent compatibility levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CompatibilityLevel {
+    None,
+    Backward,
+    BackwardTransitive,
+    Forward,
+    ForwardTransitive,
+    Full,
+    FullTransitive,
+}
+
+impl CompatibilityLevel {
+    pub const ALL: [Self; 7] = [
+        Self::None,
+        Self::Backward,
+        Self::BackwardTransitive,
+        Self::Forward,
+        Self::ForwardTransitive,
+        Self::Full,
+        Self::FullTransitive,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "NONE",
+            Self::Backward => "BACKWARD",
+            Self::BackwardTransitive => "BACKWARD_TRANSITIVE",
+            Self::Forward => "FORWARD",
+            Self::ForwardTransitive => "FORWARD_TRANSITIVE",
+            Self::Full => "FULL",
+            Self::FullTransitive => "FULL_TRANSITIVE",
+        }
+    }
+
+    pub fn is_transitive(self) -> bool {
+        matches!(
+            self,
+            Self::BackwardTransitive | Self::ForwardTransitive | Self::FullTransitive
+        )
+    }
+
+    /// Whether the new schema must read data written with the old one.
+    pub fn new_reads_old(self) -> bool {
+        matches!(
+            self,
+            Self::Backward | Self::BackwardTransitive | Self::Full | Self::FullTransitive
+        )
+    }
+
+    /// Whether the old schema must read data written with the new one.
+    pub fn old_reads_new(self) -> bool {
+        matches!(
+            self,
+            Self::Forward | Self::ForwardTransitive | Self::Full | Self::FullTransitive
+        )
+    }
+}
+
+impl fmt::Display for CompatibilityLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid compatibility level")]
+pub struct InvalidLevel;
+
+impl FromStr for CompatibilityLevel {
+    type Err = InvalidLevel;
+
+    /// Case-insensitive, as Confluent accepts `backward` as well as `BACKWARD`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|level| level.as_str().eq_ignore_ascii_case(s))
+            .ok_or(InvalidLevel)
+    }
+}
+
+/// Which changes count as compatible (Confluent's `compatibilityPolicy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Policy {
+    #[default]
+    Strict,
+    Lenient,
 }
 
 #[cfg(test)]

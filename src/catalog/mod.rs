@@ -7,13 +7,16 @@
 //! again from the new state; so rules hold across nodes and no write is lost.
 
 pub mod asyncapi;
+pub mod calendar;
 pub mod fields;
 pub mod file;
+pub mod live;
 pub mod model;
 pub mod relations;
 pub mod rules;
 pub mod search;
 pub mod snapshot;
+pub mod tally;
 
 mod apply;
 

@@ -358,6 +358,43 @@ impl Snapshot {
             .collect()
     }
 
+    /// The events that name `event` as their replacement.
+    pub fn events_replaced_by(&self, event: &EntityName) -> Vec<&Event> {
+        self.events
+            .values()
+            .filter(|e| e.replaced_by.as_ref() == Some(event))
+            .collect()
+    }
+
+    /// The edges of one application, as `edges` lists them.
+    pub fn application_edges(&self, application: &EntityName) -> Vec<EdgeRef<'_>> {
+        self.edges()
+            .filter(|e| e.application.name == *application)
+            .collect()
+    }
+
+    /// A domain's applications, topics and events, each in name order.
+    pub fn members_of(&self, domain: &EntityName) -> DomainContents<'_> {
+        let of = Some(domain);
+        DomainContents {
+            applications: self
+                .applications
+                .values()
+                .filter(|a| a.domain.as_ref() == of)
+                .collect(),
+            topics: self
+                .topics
+                .values()
+                .filter(|t| t.domain.as_ref() == of)
+                .collect(),
+            events: self
+                .events
+                .values()
+                .filter(|e| e.domain.as_ref() == of)
+                .collect(),
+        }
+    }
+
     /// The entities that belong to a domain.
     pub fn in_domain(&self, domain: &EntityName) -> Vec<(EntityKind, EntityName)> {
         let of = Some(domain);
@@ -372,6 +409,14 @@ impl Snapshot {
             .chain(events.map(|e| (EntityKind::Event, e.name.clone())))
             .collect()
     }
+}
+
+/// What a domain holds, kind by kind.
+#[derive(Debug, Clone, Default)]
+pub struct DomainContents<'a> {
+    pub applications: Vec<&'a Application>,
+    pub topics: Vec<&'a Topic>,
+    pub events: Vec<&'a Event>,
 }
 
 /// The catalog's view of one registry subject.
@@ -490,5 +535,37 @@ pub(crate) mod tests {
             snapshot.in_domain(&name("orders")),
             vec![(EntityKind::Topic, name("orders"))]
         );
+    }
+
+    #[test]
+    fn a_domain_lists_its_members_by_kind() {
+        let snapshot = landscape();
+        let members = snapshot.members_of(&name("orders"));
+        assert!(members.applications.is_empty());
+        assert_eq!(members.topics.len(), 1);
+        assert!(members.events.is_empty());
+        assert!(snapshot.members_of(&name("payments")).topics.is_empty());
+    }
+
+    #[test]
+    fn replacements_and_an_applications_edges() {
+        let mut snapshot = landscape();
+        snapshot.insert(
+            Entity::from_json(
+                EntityKind::Event,
+                json!({"name": "OrderCreated", "lifecycle": "deprecated",
+                       "replacedBy": "OrderPlaced"}),
+            )
+            .expect("valid"),
+        );
+        let old: Vec<&str> = snapshot
+            .events_replaced_by(&name("OrderPlaced"))
+            .iter()
+            .map(|e| e.name.as_str())
+            .collect();
+        assert_eq!(old, vec!["OrderCreated"]);
+        let edges = snapshot.application_edges(&name("shop"));
+        assert_eq!(edges.len(), 1);
+        assert_eq!(edges[0].role, Role::Produces);
     }
 }

@@ -5,12 +5,11 @@
 //! transitive forms...) into the right set of those questions. The result is structure;
 //! the Confluent `messages` strings are one rendering of it.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::Serialize;
 
 use super::ParsedSchema;
+// The levels and policies are domain values (configs carry them); the engine interprets them.
+pub use crate::model::{CompatibilityLevel, InvalidLevel, Policy};
 
 /// One reason two schemas are incompatible.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -21,87 +20,6 @@ pub struct Finding {
     pub path: String,
     /// A sentence for humans.
     pub message: String,
-}
-
-/// The seven Confluent compatibility levels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CompatibilityLevel {
-    None,
-    Backward,
-    BackwardTransitive,
-    Forward,
-    ForwardTransitive,
-    Full,
-    FullTransitive,
-}
-
-impl CompatibilityLevel {
-    pub const ALL: [Self; 7] = [
-        Self::None,
-        Self::Backward,
-        Self::BackwardTransitive,
-        Self::Forward,
-        Self::ForwardTransitive,
-        Self::Full,
-        Self::FullTransitive,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::None => "NONE",
-            Self::Backward => "BACKWARD",
-            Self::BackwardTransitive => "BACKWARD_TRANSITIVE",
-            Self::Forward => "FORWARD",
-            Self::ForwardTransitive => "FORWARD_TRANSITIVE",
-            Self::Full => "FULL",
-            Self::FullTransitive => "FULL_TRANSITIVE",
-        }
-    }
-
-    fn is_transitive(self) -> bool {
-        matches!(
-            self,
-            Self::BackwardTransitive | Self::ForwardTransitive | Self::FullTransitive
-        )
-    }
-
-    /// Whether the new schema must read data written with the old one.
-    fn new_reads_old(self) -> bool {
-        matches!(
-            self,
-            Self::Backward | Self::BackwardTransitive | Self::Full | Self::FullTransitive
-        )
-    }
-
-    /// Whether the old schema must read data written with the new one.
-    fn old_reads_new(self) -> bool {
-        matches!(
-            self,
-            Self::Forward | Self::ForwardTransitive | Self::Full | Self::FullTransitive
-        )
-    }
-}
-
-impl fmt::Display for CompatibilityLevel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid compatibility level")]
-pub struct InvalidLevel;
-
-impl FromStr for CompatibilityLevel {
-    type Err = InvalidLevel;
-
-    /// Case-insensitive, as Confluent accepts `backward` as well as `BACKWARD`.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|level| level.as_str().eq_ignore_ascii_case(s))
-            .ok_or(InvalidLevel)
-    }
 }
 
 /// An earlier live version the candidate is compared with.
@@ -125,8 +43,6 @@ impl CompatReport {
         self.findings.is_empty()
     }
 }
-
-pub use super::json::compat::Policy;
 
 /// Checks `candidate` against `previous` (newest first) under `level`, with the default
 /// (STRICT) JSON Schema policy.

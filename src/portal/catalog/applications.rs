@@ -8,18 +8,19 @@ use askama::Template;
 use axum::extract::State;
 
 use crate::catalog::Catalog;
-use crate::catalog::model::{EntityKind, EntityName};
-use crate::catalog::snapshot::Role;
+use crate::catalog::live::ResolvedSides;
+use crate::catalog::model::{Application, EntityKind, EntityName};
+use crate::catalog::snapshot::Snapshot;
 use crate::portal::extract::{PortalPath, PortalQuery};
 use crate::portal::layout::{Chrome, Section};
 use crate::portal::{Page, PortalError, links, ok};
 
+use super::diagrams::{self, GraphView};
 use super::filters::{Filters, ListParams};
-use super::graphs::{self, GraphView};
 use super::list::{List, domain_and_owner_options};
-use super::resolve::{EdgeRow, LiveVersions};
+use super::resolve::EdgeRow;
 use super::view::{self, Banner, EntityLink, LifecycleBadge, SelectOption, TagLink};
-use super::{entity_name, not_found, snapshot};
+use super::{entity_name, failed, not_found, snapshot};
 
 #[derive(Template)]
 #[template(path = "catalog/applications.html")]
@@ -114,43 +115,48 @@ pub async fn page(
     let Some(app) = snapshot.applications.get(&key) else {
         return Err(not_found(EntityKind::Application, &name));
     };
-    let mut live = LiveVersions::new(catalog.registry());
-    let (produced, consumed): (Vec<_>, Vec<_>) = snapshot
-        .edges()
-        .filter(|e| e.application.name == app.name)
-        .partition(|e| e.role == Role::Produces);
-    let produces = EdgeRow::all(&snapshot, &produced, &mut live).await?;
-    let consumes = EdgeRow::all(&snapshot, &consumed, &mut live).await?;
-    let drawn = graphs::application_neighbourhood(&snapshot, app);
-    let note = drawn.trimmed.then(|| {
-        "The other applications on these topics are left out to keep the graph legible.".to_owned()
-    });
-    let api_href = view::api_href(EntityKind::Application, app.name.as_str());
-    Ok(ok(ApplicationPage {
-        chrome: Chrome::new(format!("Application {}", app.name), Section::Applications)
-            .crumb("Applications", view::list_href(EntityKind::Application))
-            .here(app.name.to_string()),
-        name: app.name.to_string(),
-        title: app.title.clone().unwrap_or_else(|| app.name.to_string()),
-        lifecycle: LifecycleBadge::of(app.lifecycle),
-        banner: Banner::of(app.lifecycle, None, None),
-        description: view::description(app.description.as_deref()),
-        tags: TagLink::for_kind(EntityKind::Application, &app.tags),
-        domain: EntityLink::maybe(&snapshot, EntityKind::Domain, app.domain.as_ref()),
-        owner: EntityLink::maybe(&snapshot, EntityKind::Team, app.owner.as_ref()),
-        repository: app
-            .repository
-            .as_deref()
-            .map(|r| (view::url_text(r), view::safe_url(Some(r)))),
-        metadata: view::metadata_rows(&app.metadata),
-        updated: snapshot
-            .stamp(EntityKind::Application, &app.name)
-            .map(|s| links::display_time(&s.updated_at)),
-        produces,
-        consumes,
-        graph: GraphView::of(&drawn.graph, note),
-        asyncapi_yaml: format!("{api_href}/asyncapi?format=yaml"),
-        asyncapi_json: format!("{api_href}/asyncapi?format=json"),
-        api_href,
-    }))
+    let sides = catalog
+        .live_versions()
+        .resolve_sides(&snapshot, snapshot.application_edges(&app.name))
+        .await
+        .map_err(failed)?;
+    Ok(ok(ApplicationPage::new(&snapshot, app, &sides)))
+}
+
+impl ApplicationPage {
+    fn new(snapshot: &Snapshot, app: &Application, sides: &ResolvedSides<'_>) -> Self {
+        let drawn = diagrams::application_neighbourhood(snapshot, app);
+        let note = drawn.trimmed.then(|| {
+            "The other applications on these topics are left out to keep the graph legible."
+                .to_owned()
+        });
+        let api_href = view::api_href(EntityKind::Application, app.name.as_str());
+        Self {
+            chrome: Chrome::new(format!("Application {}", app.name), Section::Applications)
+                .crumb("Applications", view::list_href(EntityKind::Application))
+                .here(app.name.to_string()),
+            name: app.name.to_string(),
+            title: app.title.clone().unwrap_or_else(|| app.name.to_string()),
+            lifecycle: LifecycleBadge::of(app.lifecycle),
+            banner: Banner::of(app.lifecycle, None, None),
+            description: view::description(app.description.as_deref()),
+            tags: TagLink::for_kind(EntityKind::Application, &app.tags),
+            domain: EntityLink::maybe(snapshot, EntityKind::Domain, app.domain.as_ref()),
+            owner: EntityLink::maybe(snapshot, EntityKind::Team, app.owner.as_ref()),
+            repository: app
+                .repository
+                .as_deref()
+                .map(|r| (view::url_text(r), view::safe_url(Some(r)))),
+            metadata: view::metadata_rows(&app.metadata),
+            updated: snapshot
+                .stamp(EntityKind::Application, &app.name)
+                .map(|s| links::display_time(&s.updated_at)),
+            produces: EdgeRow::all(snapshot, &sides.producers),
+            consumes: EdgeRow::all(snapshot, &sides.consumers),
+            graph: GraphView::of(&drawn.graph, note),
+            asyncapi_yaml: format!("{api_href}/asyncapi?format=yaml"),
+            asyncapi_json: format!("{api_href}/asyncapi?format=json"),
+            api_href,
+        }
+    }
 }

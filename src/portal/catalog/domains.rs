@@ -1,21 +1,20 @@
 //! `/ui/domains` and `/ui/domains/{name}`: a domain's owner, its applications, topics and
 //! events, and a map of how they connect.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::State;
 
 use crate::catalog::Catalog;
-use crate::catalog::model::{EntityKind, EntityName};
+use crate::catalog::model::{Domain, EntityKind, EntityName};
 use crate::catalog::snapshot::Snapshot;
 use crate::portal::extract::{PortalPath, PortalQuery};
 use crate::portal::layout::{Chrome, Section};
 use crate::portal::{Page, PortalError, links, ok};
 
+use super::diagrams::{self, GraphView};
 use super::filters::{Filters, ListParams};
-use super::graphs::{self, GraphView};
 use super::list::{List, domain_and_owner_options};
 use super::view::{self, EntityLink, LifecycleBadge, SelectOption, TagLink};
 use super::{entity_name, not_found, snapshot};
@@ -37,32 +36,13 @@ pub struct DomainRow {
     tags: Vec<TagLink>,
 }
 
-/// Applications, topics and events per domain, in one pass.
-fn member_counts(snapshot: &Snapshot) -> HashMap<&EntityName, [usize; 3]> {
-    let mut counts: HashMap<&EntityName, [usize; 3]> = HashMap::new();
-    let apps = snapshot
-        .applications
-        .values()
-        .filter_map(|a| a.domain.as_ref());
-    for domain in apps {
-        counts.entry(domain).or_default()[0] += 1;
-    }
-    for domain in snapshot.topics.values().filter_map(|t| t.domain.as_ref()) {
-        counts.entry(domain).or_default()[1] += 1;
-    }
-    for domain in snapshot.events.values().filter_map(|e| e.domain.as_ref()) {
-        counts.entry(domain).or_default()[2] += 1;
-    }
-    counts
-}
-
 pub async fn list(
     State(catalog): State<Arc<Catalog>>,
     PortalQuery(params): PortalQuery<ListParams>,
 ) -> Result<Page<DomainsPage>, PortalError> {
     let filters = Filters::parse(&params)?;
     let snapshot = snapshot(&catalog).await?;
-    let counts = member_counts(&snapshot);
+    let counts = snapshot.domain_member_counts();
     let (_, owners) = domain_and_owner_options(&snapshot, &filters);
     let list = List::build(
         filters,
@@ -76,14 +56,13 @@ pub async fn list(
                 && filters.matches_owner(d.owner.as_ref().map(EntityName::as_str))
         },
         |domain| {
-            let [applications, topics, events] =
-                counts.get(&domain.name).copied().unwrap_or_default();
+            let members = counts.get(&domain.name).copied().unwrap_or_default();
             DomainRow {
                 link: EntityLink::new(EntityKind::Domain, &domain.name, domain.title.as_deref()),
                 owner: EntityLink::maybe(&snapshot, EntityKind::Team, domain.owner.as_ref()),
-                applications,
-                topics,
-                events,
+                applications: members.applications,
+                topics: members.topics,
+                events: members.events,
                 tags: TagLink::for_kind(EntityKind::Domain, &domain.tags),
             }
         },
@@ -129,63 +108,66 @@ pub async fn page(
     let Some(domain) = snapshot.domains.get(&key) else {
         return Err(not_found(EntityKind::Domain, &name));
     };
-    let of = Some(&domain.name);
-    let applications = snapshot
-        .applications
-        .values()
-        .filter(|a| a.domain.as_ref() == of)
-        .map(|a| Member {
-            link: EntityLink::new(EntityKind::Application, &a.name, a.title.as_deref()),
-            lifecycle: Some(LifecycleBadge::of(a.lifecycle)).filter(|l| l.notable),
-            note: None,
-        })
-        .collect();
-    let topics = snapshot
-        .topics
-        .values()
-        .filter(|t| t.domain.as_ref() == of)
-        .map(|t| Member {
-            link: EntityLink::new(EntityKind::Topic, &t.name, t.title.as_deref()),
-            lifecycle: None,
-            note: None,
-        })
-        .collect();
-    let events = snapshot
-        .events
-        .values()
-        .filter(|e| e.domain.as_ref() == of)
-        .map(|e| Member {
-            link: EntityLink::new(EntityKind::Event, &e.name, e.title.as_deref()),
-            lifecycle: Some(LifecycleBadge::of(e.lifecycle)).filter(|l| l.notable),
-            note: Some(e.kind.as_str().to_owned()).filter(|k| k != "event"),
-        })
-        .collect();
-    Ok(ok(DomainPage {
-        chrome: Chrome::new(format!("Domain {}", domain.name), Section::Domains)
-            .crumb("Domains", view::list_href(EntityKind::Domain))
-            .here(domain.name.to_string()),
-        name: domain.name.to_string(),
-        title: domain
-            .title
-            .clone()
-            .unwrap_or_else(|| domain.name.to_string()),
-        description: view::description(domain.description.as_deref()),
-        tags: TagLink::for_kind(EntityKind::Domain, &domain.tags),
-        owner: EntityLink::maybe(&snapshot, EntityKind::Team, domain.owner.as_ref()),
-        metadata: view::metadata_rows(&domain.metadata),
-        updated: snapshot
-            .stamp(EntityKind::Domain, &domain.name)
-            .map(|s| links::display_time(&s.updated_at)),
-        applications,
-        topics,
-        events,
-        graph: GraphView::of(
-            &graphs::domain_map(&snapshot, &domain.name),
-            Some(
-                "Applications and topics of other domains appear where they connect to this one."
-                    .to_owned(),
+    Ok(ok(DomainPage::new(&snapshot, domain)))
+}
+
+impl DomainPage {
+    fn new(snapshot: &Snapshot, domain: &Domain) -> Self {
+        let members = snapshot.members_of(&domain.name);
+        let applications = members
+            .applications
+            .iter()
+            .map(|a| Member {
+                link: EntityLink::new(EntityKind::Application, &a.name, a.title.as_deref()),
+                lifecycle: Some(LifecycleBadge::of(a.lifecycle)).filter(|l| l.notable),
+                note: None,
+            })
+            .collect();
+        let topics = members
+            .topics
+            .iter()
+            .map(|t| Member {
+                link: EntityLink::new(EntityKind::Topic, &t.name, t.title.as_deref()),
+                lifecycle: None,
+                note: None,
+            })
+            .collect();
+        let events = members
+            .events
+            .iter()
+            .map(|e| Member {
+                link: EntityLink::new(EntityKind::Event, &e.name, e.title.as_deref()),
+                lifecycle: Some(LifecycleBadge::of(e.lifecycle)).filter(|l| l.notable),
+                note: Some(e.kind.as_str().to_owned()).filter(|k| k != "event"),
+            })
+            .collect();
+        Self {
+            chrome: Chrome::new(format!("Domain {}", domain.name), Section::Domains)
+                .crumb("Domains", view::list_href(EntityKind::Domain))
+                .here(domain.name.to_string()),
+            name: domain.name.to_string(),
+            title: domain
+                .title
+                .clone()
+                .unwrap_or_else(|| domain.name.to_string()),
+            description: view::description(domain.description.as_deref()),
+            tags: TagLink::for_kind(EntityKind::Domain, &domain.tags),
+            owner: EntityLink::maybe(snapshot, EntityKind::Team, domain.owner.as_ref()),
+            metadata: view::metadata_rows(&domain.metadata),
+            updated: snapshot
+                .stamp(EntityKind::Domain, &domain.name)
+                .map(|s| links::display_time(&s.updated_at)),
+            applications,
+            topics,
+            events,
+            graph: GraphView::of(
+                &diagrams::domain_map(snapshot, &domain.name),
+                Some(
+                    "Applications and topics of other domains appear where they connect to this one."
+                        .to_owned(),
+                ),
             ),
-        ),
-        api_href: view::api_href(EntityKind::Domain, domain.name.as_str()),
-    }))
+            api_href: view::api_href(EntityKind::Domain, domain.name.as_str()),
+        }
+    }
 }

@@ -8,8 +8,9 @@ use askama::Template;
 use axum::extract::State;
 
 use crate::catalog::Catalog;
+use crate::catalog::live::ResolvedSides;
 use crate::catalog::model::{EntityKind, EntityName, Event};
-use crate::catalog::snapshot::Role;
+use crate::catalog::snapshot::Snapshot;
 use crate::portal::extract::{PortalPath, PortalQuery};
 use crate::portal::layout::{Chrome, Section};
 use crate::portal::{Page, PortalError, links, ok};
@@ -17,7 +18,7 @@ use crate::schema::fields::FieldInfo;
 
 use super::filters::{Filters, ListParams, capitalized};
 use super::list::{List, domain_and_owner_options};
-use super::resolve::{EdgeRow, LiveVersions};
+use super::resolve::EdgeRow;
 use super::view::{self, Banner, EntityLink, LifecycleBadge, SelectOption, TagLink};
 use super::{entity_name, failed, not_found, snapshot};
 
@@ -46,6 +47,21 @@ pub struct EventRow {
     tags: Vec<TagLink>,
 }
 
+impl EventRow {
+    fn of(snapshot: &Snapshot, event: &Event) -> Self {
+        Self {
+            link: EntityLink::new(EntityKind::Event, &event.name, event.title.as_deref()),
+            kind: event.kind.as_str(),
+            lifecycle: LifecycleBadge::of(event.lifecycle),
+            sunset: event.sunset.as_ref().map(|d| d.as_str().to_owned()),
+            topic: EntityLink::maybe(snapshot, EntityKind::Topic, event.topic.as_ref()),
+            domain: EntityLink::maybe(snapshot, EntityKind::Domain, event.domain.as_ref()),
+            owner: EntityLink::maybe(snapshot, EntityKind::Team, event.owner.as_ref()),
+            tags: TagLink::for_kind(EntityKind::Event, &event.tags),
+        }
+    }
+}
+
 pub async fn list(
     State(catalog): State<Arc<Catalog>>,
     PortalQuery(params): PortalQuery<ListParams>,
@@ -70,16 +86,7 @@ pub async fn list(
                 && filters.matches_lifecycle(e.lifecycle)
                 && filters.matches_kind(e.kind)
         },
-        |event| EventRow {
-            link: EntityLink::new(EntityKind::Event, &event.name, event.title.as_deref()),
-            kind: event.kind.as_str(),
-            lifecycle: LifecycleBadge::of(event.lifecycle),
-            sunset: event.sunset.as_ref().map(|d| d.as_str().to_owned()),
-            topic: EntityLink::maybe(&snapshot, EntityKind::Topic, event.topic.as_ref()),
-            domain: EntityLink::maybe(&snapshot, EntityKind::Domain, event.domain.as_ref()),
-            owner: EntityLink::maybe(&snapshot, EntityKind::Team, event.owner.as_ref()),
-            tags: TagLink::for_kind(EntityKind::Event, &event.tags),
-        },
+        |event| EventRow::of(&snapshot, event),
     );
     Ok(ok(EventsPage {
         chrome: list.chrome(Section::Events),
@@ -161,61 +168,58 @@ pub async fn page(
     let Some(event) = snapshot.events.get(&key) else {
         return Err(not_found(EntityKind::Event, &name));
     };
-    let mut live = LiveVersions::new(catalog.registry());
     let schema = schema_view(&catalog, event).await?;
-
-    let (produced, consumed): (Vec<_>, Vec<_>) = snapshot
-        .event_edges(event)
-        .into_iter()
-        .partition(|e| e.role == Role::Produces);
-    let mut producers = EdgeRow::all(&snapshot, &produced, &mut live).await?;
-    let mut consumers = EdgeRow::all(&snapshot, &consumed, &mut live).await?;
-    // Whole-topic edges resolve every subject of the topic; this page is about one.
+    let mut sides = catalog
+        .live_versions()
+        .resolve_sides(&snapshot, snapshot.event_edges(event))
+        .await
+        .map_err(failed)?;
     if let Some(subject) = &event.subject {
-        for row in producers.iter_mut().chain(consumers.iter_mut()) {
-            if row.resolved.iter().any(|r| r.subject == *subject) {
-                row.resolved.retain(|r| r.subject == *subject);
-            }
+        sides.narrow_to(subject);
+    }
+    Ok(ok(EventPage::new(&snapshot, event, schema, &sides)))
+}
+
+impl EventPage {
+    fn new(snapshot: &Snapshot, event: &Event, schema: SchemaView, sides: &ResolvedSides) -> Self {
+        let replaced_by =
+            EntityLink::maybe(snapshot, EntityKind::Event, event.replaced_by.as_ref());
+        let sunset = event.sunset.as_ref().map(|d| d.as_str().to_owned());
+        let replaces = snapshot
+            .events_replaced_by(&event.name)
+            .into_iter()
+            .map(|e| EntityLink::new(EntityKind::Event, &e.name, e.title.as_deref()))
+            .collect();
+        Self {
+            chrome: Chrome::new(format!("Event {}", event.name), Section::Events)
+                .crumb("Events", view::list_href(EntityKind::Event))
+                .here(event.name.to_string()),
+            name: event.name.to_string(),
+            title: event
+                .title
+                .clone()
+                .unwrap_or_else(|| event.name.to_string()),
+            kind: capitalized(event.kind.as_str()),
+            lifecycle: LifecycleBadge::of(event.lifecycle),
+            banner: Banner::of(event.lifecycle, sunset.clone(), replaced_by.clone()),
+            description: view::description(event.description.as_deref()),
+            tags: TagLink::for_kind(EntityKind::Event, &event.tags),
+            topic: EntityLink::maybe(snapshot, EntityKind::Topic, event.topic.as_ref()),
+            domain: EntityLink::maybe(snapshot, EntityKind::Domain, event.domain.as_ref()),
+            owner: EntityLink::maybe(snapshot, EntityKind::Team, event.owner.as_ref()),
+            sunset,
+            replaced_by,
+            replaces,
+            metadata: view::metadata_rows(&event.metadata),
+            updated: snapshot
+                .stamp(EntityKind::Event, &event.name)
+                .map(|s| links::display_time(&s.updated_at)),
+            schema,
+            producers: EdgeRow::all(snapshot, &sides.producers),
+            consumers: EdgeRow::all(snapshot, &sides.consumers),
+            api_href: view::api_href(EntityKind::Event, event.name.as_str()),
         }
     }
-
-    let replaced_by = EntityLink::maybe(&snapshot, EntityKind::Event, event.replaced_by.as_ref());
-    let sunset = event.sunset.as_ref().map(|d| d.as_str().to_owned());
-    let replaces = snapshot
-        .events
-        .values()
-        .filter(|e| e.replaced_by.as_ref() == Some(&event.name))
-        .map(|e| EntityLink::new(EntityKind::Event, &e.name, e.title.as_deref()))
-        .collect();
-    Ok(ok(EventPage {
-        chrome: Chrome::new(format!("Event {}", event.name), Section::Events)
-            .crumb("Events", view::list_href(EntityKind::Event))
-            .here(event.name.to_string()),
-        name: event.name.to_string(),
-        title: event
-            .title
-            .clone()
-            .unwrap_or_else(|| event.name.to_string()),
-        kind: capitalized(event.kind.as_str()),
-        lifecycle: LifecycleBadge::of(event.lifecycle),
-        banner: Banner::of(event.lifecycle, sunset.clone(), replaced_by.clone()),
-        description: view::description(event.description.as_deref()),
-        tags: TagLink::for_kind(EntityKind::Event, &event.tags),
-        topic: EntityLink::maybe(&snapshot, EntityKind::Topic, event.topic.as_ref()),
-        domain: EntityLink::maybe(&snapshot, EntityKind::Domain, event.domain.as_ref()),
-        owner: EntityLink::maybe(&snapshot, EntityKind::Team, event.owner.as_ref()),
-        sunset,
-        replaced_by,
-        replaces,
-        metadata: view::metadata_rows(&event.metadata),
-        updated: snapshot
-            .stamp(EntityKind::Event, &event.name)
-            .map(|s| links::display_time(&s.updated_at)),
-        schema,
-        producers,
-        consumers,
-        api_href: view::api_href(EntityKind::Event, event.name.as_str()),
-    }))
 }
 
 /// The subject's latest live version and its fields (memoised per schema id).
@@ -228,19 +232,14 @@ async fn schema_view(catalog: &Catalog, event: &Event) -> Result<SchemaView, Por
             fields_hidden: 0,
         });
     };
-    let rows = catalog
-        .registry()
-        .live_versions(subject)
-        .await
-        .map_err(|e| super::internal(&e))?;
-    let latest = rows.last();
-    let fields = match latest {
-        Some(row) => catalog.fields_of(row.schema_id).await.map_err(failed)?,
-        None => Arc::default(),
-    };
+    let latest = catalog.latest_fields(subject).await.map_err(failed)?;
+    let fields = latest
+        .as_ref()
+        .map(|l| l.fields.clone())
+        .unwrap_or_default();
     Ok(SchemaView {
         subject: Some((subject.clone(), links::subject(subject))),
-        latest: latest.map(|row| (row.version, links::version(subject, row.version))),
+        latest: latest.map(|l| (l.version, links::version(subject, l.version))),
         fields: fields
             .iter()
             .take(MAX_FIELD_ROWS)

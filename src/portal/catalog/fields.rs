@@ -1,7 +1,6 @@
 //! `/ui/catalog/fields?tag=PII`: which fields carry a tag, and who writes and reads them.
 //! Without a tag: every field tag in use, with how many fields carry it.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use askama::Template;
@@ -11,6 +10,7 @@ use serde::Deserialize;
 use crate::catalog::Catalog;
 use crate::catalog::model::{EntityKind, EntityName};
 use crate::catalog::snapshot::Snapshot;
+use crate::catalog::tally::{self, TagCount, TaggedGroup};
 use crate::portal::extract::PortalQuery;
 use crate::portal::layout::{Chrome, Section};
 use crate::portal::{Page, PortalError, links, ok};
@@ -73,95 +73,93 @@ pub async fn page(
     }
     let index = catalog.field_index().await.map_err(failed)?;
     let snapshot = snapshot(&catalog).await?;
-
-    // Tag counts, case-insensitively, spelled as first seen.
-    let mut counts: BTreeMap<String, (String, usize)> = BTreeMap::new();
-    for field in index.iter() {
-        for t in &field.tags {
-            counts
-                .entry(t.to_lowercase())
-                .or_insert_with(|| (t.clone(), 0))
-                .1 += 1;
-        }
-    }
-    let current = counts
-        .get(&tag.to_lowercase())
-        .map(|(spelled, _)| spelled.clone())
-        .unwrap_or_else(|| tag.clone());
-    let mut options_list: Vec<(String, String)> = counts
-        .values()
-        .map(|(spelled, n)| (spelled.clone(), format!("{spelled} ({n})")))
-        .collect();
-    if !tag.is_empty() && !counts.contains_key(&tag.to_lowercase()) {
-        options_list.push((tag.clone(), format!("{tag} (0)")));
-    }
-
-    let mut groups: Vec<SubjectGroup> = Vec::new();
-    let mut total = 0;
-    let mut shown = 0;
-    if !tag.is_empty() {
-        // The index lists fields subject by subject, so a group ends where its subject does.
-        for field in index
-            .iter()
-            .filter(|f| f.tags.iter().any(|t| t.eq_ignore_ascii_case(&tag)))
-        {
-            total += 1;
-            if shown >= MAX_ROWS {
-                continue;
-            }
-            shown += 1;
-            let item = FieldItem {
-                path: field.path.clone(),
-                type_name: field.type_name.clone(),
-                tags: TagLink::for_fields(&field.tags),
-            };
-            match groups.last_mut() {
-                Some(group) if group.subject == field.subject => group.fields.push(item),
-                _ => {
-                    let (writers, readers) = writers_and_readers(&snapshot, &field.subject);
-                    groups.push(SubjectGroup {
-                        subject_href: links::subject(&field.subject),
-                        version_href: links::version(&field.subject, field.version),
-                        subject: field.subject.clone(),
-                        version: field.version,
-                        fields: vec![item],
-                        writers,
-                        readers,
-                    });
-                }
-            }
-        }
-    }
-    let title = if tag.is_empty() {
-        "Tagged fields".to_owned()
+    let counts = tally::tag_counts(&index);
+    let (groups, total) = if tag.is_empty() {
+        (Vec::new(), 0)
     } else {
-        format!("Fields tagged {tag}")
+        tally::tagged_groups(&index, &tag, MAX_ROWS)
     };
-    Ok(ok(FieldsPage {
-        chrome: Chrome::new(title.clone(), Section::None)
-            .crumb("Catalog", view::overview_href())
-            .here(title),
-        options: view::options("Choose a tag", options_list, &current),
-        tags: counts
-            .into_values()
-            .map(|(spelled, n)| {
-                let link = TagLink {
-                    href: view::fields_href(&spelled),
-                    label: spelled,
-                };
-                (link, n)
-            })
-            .collect(),
-        summary: format!(
-            "{} in {}",
-            view::count(total, "field", "fields"),
-            view::count(groups.len(), "subject", "subjects")
-        ),
-        tally: Tally::new(total, shown, "field", "fields", false),
-        groups,
-        tag: current,
-        action: format!("{}/catalog/fields", links::PREFIX),
-    }))
+    Ok(ok(FieldsPage::new(&snapshot, tag, counts, &groups, total)))
+}
+
+impl FieldsPage {
+    fn new(
+        snapshot: &Snapshot,
+        tag: String,
+        counts: Vec<TagCount>,
+        groups: &[TaggedGroup<'_>],
+        total: usize,
+    ) -> Self {
+        let known = counts
+            .iter()
+            .find(|c| c.tag.to_lowercase() == tag.to_lowercase());
+        let current = known.map_or_else(|| tag.clone(), |c| c.tag.clone());
+        let mut options_list: Vec<(String, String)> = counts
+            .iter()
+            .map(|c| (c.tag.clone(), format!("{} ({})", c.tag, c.fields)))
+            .collect();
+        if !tag.is_empty() && known.is_none() {
+            options_list.push((tag.clone(), format!("{tag} (0)")));
+        }
+        let groups: Vec<SubjectGroup> = groups
+            .iter()
+            .map(|group| SubjectGroup::of(snapshot, group))
+            .collect();
+        let shown = groups.iter().map(|g| g.fields.len()).sum();
+        let title = if tag.is_empty() {
+            "Tagged fields".to_owned()
+        } else {
+            format!("Fields tagged {tag}")
+        };
+        Self {
+            chrome: Chrome::new(title.clone(), Section::None)
+                .crumb("Catalog", view::overview_href())
+                .here(title),
+            options: view::options("Choose a tag", options_list, &current),
+            tags: counts
+                .into_iter()
+                .map(|c| {
+                    let link = TagLink {
+                        href: view::fields_href(&c.tag),
+                        label: c.tag,
+                    };
+                    (link, c.fields)
+                })
+                .collect(),
+            summary: format!(
+                "{} in {}",
+                view::count(total, "field", "fields"),
+                view::count(groups.len(), "subject", "subjects")
+            ),
+            tally: Tally::new(total, shown, "field", "fields", false),
+            groups,
+            tag: current,
+            action: format!("{}/catalog/fields", links::PREFIX),
+        }
+    }
+}
+
+impl SubjectGroup {
+    fn of(snapshot: &Snapshot, group: &TaggedGroup<'_>) -> Self {
+        let (writers, readers) = writers_and_readers(snapshot, group.subject);
+        Self {
+            subject: group.subject.to_owned(),
+            subject_href: links::subject(group.subject),
+            version: group.version,
+            version_href: links::version(group.subject, group.version),
+            fields: group
+                .fields
+                .iter()
+                .map(|field| FieldItem {
+                    path: field.path.clone(),
+                    type_name: field.type_name.clone(),
+                    tags: TagLink::for_fields(&field.tags),
+                })
+                .collect(),
+            writers,
+            readers,
+        }
+    }
 }
 
 /// The applications writing and reading a subject, as links.

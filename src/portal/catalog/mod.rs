@@ -4,11 +4,11 @@
 //! subjects are looked up in the registry (their live versions, an event's fields).
 
 mod applications;
+mod diagrams;
 mod domains;
 mod events;
 mod fields;
 mod filters;
-mod graphs;
 mod list;
 mod markdown;
 mod overview;

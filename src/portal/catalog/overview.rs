@@ -3,14 +3,15 @@
 //! ([`CatalogHome`], `templates/catalog/home_counts.html`).
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use askama::Template;
 use axum::extract::State;
 
 use crate::catalog::Catalog;
-use crate::catalog::model::{EntityKind, Lifecycle};
+use crate::catalog::calendar;
+use crate::catalog::model::EntityKind;
 use crate::catalog::snapshot::Snapshot;
+use crate::catalog::tally::Deprecation;
 use crate::portal::layout::{Chrome, Section};
 use crate::portal::{Page, PortalError, links, ok};
 
@@ -57,7 +58,10 @@ pub struct SunsetRow {
 
 /// The glance for the home page (the snapshot is in memory; no registry reads).
 pub async fn home_section(catalog: &Catalog) -> Result<CatalogHome, PortalError> {
-    Ok(CatalogHome::of(&*snapshot(catalog).await?, today()))
+    Ok(CatalogHome::of(
+        &*snapshot(catalog).await?,
+        calendar::today(),
+    ))
 }
 
 impl CatalogHome {
@@ -69,16 +73,8 @@ impl CatalogHome {
             href: view::list_href(kind),
             hint,
         };
-        let deprecated: Vec<_> = snapshot
-            .events
-            .values()
-            .filter(|e| e.lifecycle == Lifecycle::Deprecated)
-            .collect();
-        let released_apps = snapshot
-            .applications
-            .values()
-            .filter(|a| a.lifecycle == Lifecycle::Released)
-            .count();
+        let deprecated = snapshot.deprecations(today);
+        let released_apps = snapshot.released_application_count();
         let cards = vec![
             card(EntityKind::Domain, "Domains", "bounded contexts".to_owned()),
             card(EntityKind::Team, "Teams", "who owns what".to_owned()),
@@ -103,32 +99,8 @@ impl CatalogHome {
         ];
         let mut sunsets: Vec<SunsetRow> = deprecated
             .iter()
-            .map(|event| {
-                let days = event
-                    .sunset
-                    .as_ref()
-                    .and_then(|d| days_from_date(d.as_str()))
-                    .map(|day| day - today);
-                SunsetRow {
-                    event: EntityLink::new(EntityKind::Event, &event.name, event.title.as_deref()),
-                    sunset: event.sunset.as_ref().map(|d| d.as_str().to_owned()),
-                    when: days.map_or_else(|| "no date set".to_owned(), describe_days),
-                    soon: days.is_some_and(|d| d <= SOON_DAYS),
-                    replacement: EntityLink::maybe(
-                        snapshot,
-                        EntityKind::Event,
-                        event.replaced_by.as_ref(),
-                    ),
-                }
-            })
+            .map(|deprecation| SunsetRow::of(snapshot, deprecation))
             .collect();
-        // Soonest first; undated last.
-        sunsets.sort_by(|a, b| match (&a.sunset, &b.sunset) {
-            (Some(x), Some(y)) => x.cmp(y).then_with(|| a.event.name.cmp(&b.event.name)),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => a.event.name.cmp(&b.event.name),
-        });
         let more_deprecated = sunsets.len().saturating_sub(MAX_SUNSETS);
         sunsets.truncate(MAX_SUNSETS);
         Self {
@@ -146,6 +118,20 @@ impl CatalogHome {
     }
 }
 
+impl SunsetRow {
+    fn of(snapshot: &Snapshot, deprecation: &Deprecation<'_>) -> Self {
+        let event = deprecation.event;
+        let days = deprecation.days_left;
+        Self {
+            event: EntityLink::new(EntityKind::Event, &event.name, event.title.as_deref()),
+            sunset: event.sunset.as_ref().map(|d| d.as_str().to_owned()),
+            when: days.map_or_else(|| "no date set".to_owned(), describe_days),
+            soon: days.is_some_and(|d| d <= SOON_DAYS),
+            replacement: EntityLink::maybe(snapshot, EntityKind::Event, event.replaced_by.as_ref()),
+        }
+    }
+}
+
 fn describe_days(days: i64) -> String {
     match days {
         0 => "today".to_owned(),
@@ -154,33 +140,6 @@ fn describe_days(days: i64) -> String {
         d if d > 0 => format!("in {d} days"),
         d => format!("{} days ago", -d),
     }
-}
-
-/// Today, in days since 1970-01-01 (UTC).
-fn today() -> i64 {
-    let seconds = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    i64::try_from(seconds / 86_400).unwrap_or(0)
-}
-
-/// `YYYY-MM-DD` in days since 1970-01-01 (proleptic Gregorian calendar).
-fn days_from_date(date: &str) -> Option<i64> {
-    let mut parts = date.splitn(3, '-');
-    let year: i64 = parts.next()?.parse().ok()?;
-    let month: i64 = parts.next()?.parse().ok()?;
-    let day: i64 = parts.next()?.parse().ok()?;
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return None;
-    }
-    // Years start in March, so the leap day is the last day of the year.
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let year_of_era = y - era * 400;
-    let shifted_month = (month + 9) % 12;
-    let day_of_year = (153 * shifted_month + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    Some(era * 146_097 + day_of_era - 719_468)
 }
 
 #[derive(Template)]
@@ -210,22 +169,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dates_count_days_from_the_epoch() {
-        assert_eq!(days_from_date("1970-01-01"), Some(0));
-        assert_eq!(days_from_date("1970-01-02"), Some(1));
-        assert_eq!(days_from_date("2000-03-01"), Some(11_017));
-        assert_eq!(days_from_date("2024-02-29"), Some(19_782));
-        assert_eq!(
-            days_from_date("2027-03-31")
-                .zip(days_from_date("2026-11-24"))
-                .map(|(a, b)| a - b),
-            Some(127)
-        );
-        assert_eq!(days_from_date("2027-13-01"), None);
-        assert_eq!(days_from_date("soon"), None);
-    }
-
-    #[test]
     fn days_read_as_words() {
         assert_eq!(describe_days(127), "in 127 days");
         assert_eq!(describe_days(1), "tomorrow");
@@ -246,7 +189,7 @@ mod tests {
         ] {
             snapshot.insert(Entity::from_json(EntityKind::Event, document).expect("valid"));
         }
-        let today = days_from_date("2026-11-24").expect("date");
+        let today = calendar::days_from_date("2026-11-24").expect("date");
         let glance = CatalogHome::of(&snapshot, today);
         let labels: Vec<(&str, &str)> = glance
             .cards

@@ -1,14 +1,13 @@
 //! `/ui/teams` and `/ui/teams/{name}`: how to reach a team, who is in it and everything
 //! it owns.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::State;
 
 use crate::catalog::Catalog;
-use crate::catalog::model::{EntityKind, EntityName};
+use crate::catalog::model::{EntityKind, Team};
 use crate::catalog::snapshot::Snapshot;
 use crate::portal::extract::{PortalPath, PortalQuery};
 use crate::portal::layout::{Chrome, Section};
@@ -35,27 +34,6 @@ pub struct TeamRow {
     tags: Vec<TagLink>,
 }
 
-/// How many entities each team owns, in one pass.
-fn owned_counts(snapshot: &Snapshot) -> HashMap<&EntityName, usize> {
-    let mut counts: HashMap<&EntityName, usize> = HashMap::new();
-    let owners = snapshot
-        .domains
-        .values()
-        .filter_map(|e| e.owner.as_ref())
-        .chain(
-            snapshot
-                .applications
-                .values()
-                .filter_map(|e| e.owner.as_ref()),
-        )
-        .chain(snapshot.topics.values().filter_map(|e| e.owner.as_ref()))
-        .chain(snapshot.events.values().filter_map(|e| e.owner.as_ref()));
-    for owner in owners {
-        *counts.entry(owner).or_default() += 1;
-    }
-    counts
-}
-
 fn email(text: Option<&str>) -> Option<(String, Option<String>)> {
     text.map(|e| (e.to_owned(), view::mailto(e)))
 }
@@ -66,7 +44,7 @@ pub async fn list(
 ) -> Result<Page<TeamsPage>, PortalError> {
     let filters = Filters::parse(&params)?;
     let snapshot = snapshot(&catalog).await?;
-    let counts = owned_counts(&snapshot);
+    let counts = snapshot.owned_counts();
     let list = List::build(
         filters,
         snapshot.teams.values(),
@@ -131,43 +109,49 @@ pub async fn page(
     let Some(team) = snapshot.teams.get(&key) else {
         return Err(not_found(EntityKind::Team, &name));
     };
-    let owned = snapshot.owned_by(&team.name);
-    let group = |kind: EntityKind, heading: &'static str, id: &'static str| OwnedGroup {
-        heading,
-        id,
-        links: owned
-            .iter()
-            .filter(|(k, _)| *k == kind)
-            .map(|(k, name)| EntityLink::of(&snapshot, *k, name))
-            .collect(),
-    };
-    let owned_groups = vec![
-        group(EntityKind::Domain, "Domains", "owns-domains"),
-        group(EntityKind::Application, "Applications", "owns-applications"),
-        group(EntityKind::Topic, "Topics", "owns-topics"),
-        group(EntityKind::Event, "Events", "owns-events"),
-    ];
-    Ok(ok(TeamPage {
-        chrome: Chrome::new(format!("Team {}", team.name), Section::Teams)
-            .crumb("Teams", view::list_href(EntityKind::Team))
-            .here(team.name.to_string()),
-        name: team.name.to_string(),
-        title: team.title.clone().unwrap_or_else(|| team.name.to_string()),
-        description: view::description(team.description.as_deref()),
-        tags: TagLink::for_kind(EntityKind::Team, &team.tags),
-        email: email(team.email.as_deref()),
-        chat: team.chat.clone(),
-        url: team
-            .url
-            .as_deref()
-            .map(|u| (view::url_text(u), view::safe_url(Some(u)))),
-        members: team.members.clone(),
-        metadata: view::metadata_rows(&team.metadata),
-        updated: snapshot
-            .stamp(EntityKind::Team, &team.name)
-            .map(|s| links::display_time(&s.updated_at)),
-        owned_total: owned.len(),
-        owned: owned_groups,
-        api_href: view::api_href(EntityKind::Team, team.name.as_str()),
-    }))
+    Ok(ok(TeamPage::new(&snapshot, team)))
+}
+
+impl TeamPage {
+    fn new(snapshot: &Snapshot, team: &Team) -> Self {
+        let owned = snapshot.owned_by(&team.name);
+        let group = |kind: EntityKind, heading: &'static str, id: &'static str| OwnedGroup {
+            heading,
+            id,
+            links: owned
+                .iter()
+                .filter(|(k, _)| *k == kind)
+                .map(|(k, name)| EntityLink::of(snapshot, *k, name))
+                .collect(),
+        };
+        let owned_groups = vec![
+            group(EntityKind::Domain, "Domains", "owns-domains"),
+            group(EntityKind::Application, "Applications", "owns-applications"),
+            group(EntityKind::Topic, "Topics", "owns-topics"),
+            group(EntityKind::Event, "Events", "owns-events"),
+        ];
+        Self {
+            chrome: Chrome::new(format!("Team {}", team.name), Section::Teams)
+                .crumb("Teams", view::list_href(EntityKind::Team))
+                .here(team.name.to_string()),
+            name: team.name.to_string(),
+            title: team.title.clone().unwrap_or_else(|| team.name.to_string()),
+            description: view::description(team.description.as_deref()),
+            tags: TagLink::for_kind(EntityKind::Team, &team.tags),
+            email: email(team.email.as_deref()),
+            chat: team.chat.clone(),
+            url: team
+                .url
+                .as_deref()
+                .map(|u| (view::url_text(u), view::safe_url(Some(u)))),
+            members: team.members.clone(),
+            metadata: view::metadata_rows(&team.metadata),
+            updated: snapshot
+                .stamp(EntityKind::Team, &team.name)
+                .map(|s| links::display_time(&s.updated_at)),
+            owned_total: owned.len(),
+            owned: owned_groups,
+            api_href: view::api_href(EntityKind::Team, team.name.as_str()),
+        }
+    }
 }

@@ -1,25 +1,25 @@
 //! `/ui/topics` (filtered by text, tag, domain and owner) and `/ui/topics/{name}`: a
 //! topic with its subjects, events, producers, consumers and flow graph.
 
-use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::State;
 
 use crate::catalog::Catalog;
-use crate::catalog::model::{EntityKind, EntityName, SubjectStrategy};
-use crate::catalog::snapshot::{Role, Snapshot};
+use crate::catalog::live::{LiveSubject, ResolvedSides};
+use crate::catalog::model::{EntityKind, EntityName, SubjectStrategy, Topic};
+use crate::catalog::snapshot::Snapshot;
 use crate::portal::extract::{PortalPath, PortalQuery};
 use crate::portal::layout::{Chrome, Section};
 use crate::portal::{Page, PortalError, links, ok};
 
+use super::diagrams::{self, GraphView};
 use super::filters::{Filters, ListParams};
-use super::graphs::{self, GraphView};
 use super::list::{List, domain_and_owner_options};
-use super::resolve::{EdgeRow, LiveVersions};
+use super::resolve::EdgeRow;
 use super::view::{self, EntityLink, LifecycleBadge, SelectOption, TagLink};
-use super::{entity_name, not_found, snapshot};
+use super::{entity_name, failed, not_found, snapshot};
 
 #[derive(Template)]
 #[template(path = "catalog/topics.html")]
@@ -39,31 +39,13 @@ pub struct TopicRow {
     tags: Vec<TagLink>,
 }
 
-/// How many distinct applications produce and consume each topic, in one pass.
-pub fn usage_counts(snapshot: &Snapshot) -> HashMap<&EntityName, (usize, usize)> {
-    let mut apps: HashMap<&EntityName, (BTreeSet<&EntityName>, BTreeSet<&EntityName>)> =
-        HashMap::new();
-    for edge in snapshot.edges() {
-        if let Some(topic) = snapshot.edge_topic(edge.target) {
-            let (producers, consumers) = apps.entry(topic).or_default();
-            match edge.role {
-                Role::Produces => producers.insert(&edge.application.name),
-                Role::Consumes => consumers.insert(&edge.application.name),
-            };
-        }
-    }
-    apps.into_iter()
-        .map(|(topic, (p, c))| (topic, (p.len(), c.len())))
-        .collect()
-}
-
 pub async fn list(
     State(catalog): State<Arc<Catalog>>,
     PortalQuery(params): PortalQuery<ListParams>,
 ) -> Result<Page<TopicsPage>, PortalError> {
     let filters = Filters::parse(&params)?;
     let snapshot = snapshot(&catalog).await?;
-    let counts = usage_counts(&snapshot);
+    let counts = snapshot.topic_usage_counts();
     let (domains, owners) = domain_and_owner_options(&snapshot, &filters);
     let list = List::build(
         filters,
@@ -146,17 +128,102 @@ pub async fn page(
     let Some(topic) = snapshot.topics.get(&key) else {
         return Err(not_found(EntityKind::Topic, &name));
     };
-    let mut live = LiveVersions::new(catalog.registry());
+    let mut live = catalog.live_versions();
+    let subjects = live
+        .topic_subjects(&snapshot, topic)
+        .await
+        .map_err(failed)?;
+    let sides = live
+        .resolve_sides(&snapshot, snapshot.topic_edges(&topic.name))
+        .await
+        .map_err(failed)?;
+    Ok(ok(TopicPage::new(&snapshot, topic, subjects, &sides)))
+}
 
-    let mut subjects = Vec::new();
-    for s in snapshot.topic_subjects(topic) {
-        let versions = live.of(&s.subject).await?;
+impl TopicPage {
+    fn new(
+        snapshot: &Snapshot,
+        topic: &Topic,
+        subjects: Vec<LiveSubject>,
+        sides: &ResolvedSides<'_>,
+    ) -> Self {
+        let subjects = subjects
+            .into_iter()
+            .map(|s| SubjectRow::of(snapshot, s))
+            .collect();
+        let events = snapshot
+            .events_on_topic(&topic.name)
+            .into_iter()
+            .map(|event| EventRow {
+                link: EntityLink::new(EntityKind::Event, &event.name, event.title.as_deref()),
+                kind: event.kind.as_str(),
+                lifecycle: LifecycleBadge::of(event.lifecycle),
+                subject: event
+                    .subject
+                    .as_ref()
+                    .map(|s| (s.clone(), links::subject(s))),
+            })
+            .collect();
+        let (strategy, strategy_note) = match topic.subject_strategy {
+            SubjectStrategy::Topic => (
+                "topic",
+                "One key and one value subject named after the topic.",
+            ),
+            SubjectStrategy::Record => (
+                "record",
+                "One subject per record type, named by the record's full name.",
+            ),
+            SubjectStrategy::TopicRecord => (
+                "topic-record",
+                "One subject per record type, named <topic>-<record full name>.",
+            ),
+        };
+        let api_href = view::api_href(EntityKind::Topic, topic.name.as_str());
+        let api = ["producers", "consumers", "events", "subjects"]
+            .iter()
+            .map(|relation| (format!("{api_href}/{relation}"), (*relation).to_owned()))
+            .collect();
+        let title = topic
+            .title
+            .clone()
+            .unwrap_or_else(|| topic.name.to_string());
+        Self {
+            chrome: Chrome::new(format!("Topic {}", topic.name), Section::Topics)
+                .crumb("Topics", view::list_href(EntityKind::Topic))
+                .here(topic.name.to_string()),
+            name: topic.name.to_string(),
+            description: view::description(topic.description.as_deref()),
+            tags: TagLink::for_kind(EntityKind::Topic, &topic.tags),
+            domain: EntityLink::maybe(snapshot, EntityKind::Domain, topic.domain.as_ref()),
+            owner: EntityLink::maybe(snapshot, EntityKind::Team, topic.owner.as_ref()),
+            strategy,
+            strategy_note,
+            metadata: view::metadata_rows(&topic.metadata),
+            updated: snapshot
+                .stamp(EntityKind::Topic, &topic.name)
+                .map(|s| links::display_time(&s.updated_at)),
+            subjects,
+            events,
+            producers: EdgeRow::all(snapshot, &sides.producers),
+            consumers: EdgeRow::all(snapshot, &sides.consumers),
+            graph: GraphView::of(&diagrams::topic_flow(snapshot, topic), None),
+            api,
+            api_href,
+            title,
+        }
+    }
+}
+
+impl SubjectRow {
+    fn of(snapshot: &Snapshot, live: LiveSubject) -> Self {
+        let s = live.subject;
+        let versions = live.live;
         let event = s
             .event
             .as_deref()
             .and_then(|e| EntityName::parse(e).ok())
-            .map(|e| EntityLink::of(&snapshot, EntityKind::Event, &e));
-        subjects.push(SubjectRow {
+            .map(|e| EntityLink::of(snapshot, EntityKind::Event, &e));
+        Self {
             href: links::subject(&s.subject),
             latest: versions
                 .last()
@@ -165,74 +232,6 @@ pub async fn page(
             part: s.part,
             event,
             subject: s.subject,
-        });
+        }
     }
-
-    let events = snapshot
-        .events_on_topic(&topic.name)
-        .into_iter()
-        .map(|event| EventRow {
-            link: EntityLink::new(EntityKind::Event, &event.name, event.title.as_deref()),
-            kind: event.kind.as_str(),
-            lifecycle: LifecycleBadge::of(event.lifecycle),
-            subject: event
-                .subject
-                .as_ref()
-                .map(|s| (s.clone(), links::subject(s))),
-        })
-        .collect();
-
-    let edges = snapshot.topic_edges(&topic.name);
-    let (produced, consumed): (Vec<_>, Vec<_>) =
-        edges.into_iter().partition(|e| e.role == Role::Produces);
-    let producers = EdgeRow::all(&snapshot, &produced, &mut live).await?;
-    let consumers = EdgeRow::all(&snapshot, &consumed, &mut live).await?;
-
-    let (strategy, strategy_note) = match topic.subject_strategy {
-        SubjectStrategy::Topic => (
-            "topic",
-            "One key and one value subject named after the topic.",
-        ),
-        SubjectStrategy::Record => (
-            "record",
-            "One subject per record type, named by the record's full name.",
-        ),
-        SubjectStrategy::TopicRecord => (
-            "topic-record",
-            "One subject per record type, named <topic>-<record full name>.",
-        ),
-    };
-    let api_href = view::api_href(EntityKind::Topic, topic.name.as_str());
-    let api = ["producers", "consumers", "events", "subjects"]
-        .iter()
-        .map(|relation| (format!("{api_href}/{relation}"), (*relation).to_owned()))
-        .collect();
-    let title = topic
-        .title
-        .clone()
-        .unwrap_or_else(|| topic.name.to_string());
-    Ok(ok(TopicPage {
-        chrome: Chrome::new(format!("Topic {}", topic.name), Section::Topics)
-            .crumb("Topics", view::list_href(EntityKind::Topic))
-            .here(topic.name.to_string()),
-        name: topic.name.to_string(),
-        description: view::description(topic.description.as_deref()),
-        tags: TagLink::for_kind(EntityKind::Topic, &topic.tags),
-        domain: EntityLink::maybe(&snapshot, EntityKind::Domain, topic.domain.as_ref()),
-        owner: EntityLink::maybe(&snapshot, EntityKind::Team, topic.owner.as_ref()),
-        strategy,
-        strategy_note,
-        metadata: view::metadata_rows(&topic.metadata),
-        updated: snapshot
-            .stamp(EntityKind::Topic, &topic.name)
-            .map(|s| links::display_time(&s.updated_at)),
-        subjects,
-        events,
-        producers,
-        consumers,
-        graph: GraphView::of(&graphs::topic_flow(&snapshot, topic), None),
-        api,
-        api_href,
-        title,
-    }))
 }

@@ -19,13 +19,7 @@ use super::model::{
 use super::{Draft, JsonSchema};
 use crate::schema::compat::Finding;
 
-/// Which changes count as compatible (Confluent's `compatibilityPolicy`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Policy {
-    #[default]
-    Strict,
-    Lenient,
-}
+pub use crate::model::Policy;
 
 /// One difference between two schemas.
 #[derive(Debug, Clone, PartialEq, Eq)]

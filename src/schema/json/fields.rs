@@ -3,6 +3,7 @@
 //! `additionalProperties`, each followed by its own fields. Tags are the keywords
 //! `confluent:tags` and `tags` on the property's subschema and on what its `$ref` names.
 
+use crate::schema::pointer;
 use std::collections::HashSet;
 
 use serde_json::{Map, Value};
@@ -289,9 +290,9 @@ impl<'a> JsonWalker<'a> {
     /// else the last segment of its location.
     fn reference_name(&self, document: usize, reference: &str) -> String {
         let (location, fragment) = reference.split_once('#').unwrap_or((reference, ""));
-        let fragment = percent_decode(fragment);
+        let fragment = pointer::percent_decode(fragment);
         if let Some(segment) = fragment.rsplit('/').next().filter(|s| !s.is_empty()) {
-            return segment.replace("~1", "/").replace("~0", "~");
+            return pointer::unescape(segment);
         }
         if let Some(title) = self
             .resolve(document, reference)
@@ -319,7 +320,7 @@ impl<'a> JsonWalker<'a> {
         } else {
             self.find_document(location)?
         };
-        let pointer = percent_decode(fragment);
+        let pointer = pointer::percent_decode(fragment);
         if !pointer.is_empty() && !pointer.starts_with('/') {
             return None;
         }
@@ -369,28 +370,6 @@ fn required_names(object: &Map<String, Value>) -> HashSet<&str> {
         .flatten()
         .filter_map(Value::as_str)
         .collect()
-}
-
-/// `%xx` escapes of a URI fragment decoded (invalid escapes kept as written).
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&byte) = bytes.get(i) {
-        if byte == b'%'
-            && let Some(decoded) = bytes
-                .get(i + 1..i + 3)
-                .and_then(|hex| std::str::from_utf8(hex).ok())
-                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
-        {
-            out.push(decoded);
-            i += 3;
-        } else {
-            out.push(byte);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

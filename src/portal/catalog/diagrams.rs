@@ -1,4 +1,4 @@
-//! The graphs of the catalog pages, built from a snapshot (pure; drawn by
+//! The diagrams of the catalog pages, built from a snapshot (pure; drawn by
 //! [`crate::portal::graph::render_svg`]). Data flows left to right: a producer's edge
 //! points at its topic, a topic's edge points at its consumer.
 //!
