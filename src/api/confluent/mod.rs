@@ -1,11 +1,13 @@
 //! The Confluent Schema Registry REST API v1, route by route.
 
+mod associations;
 mod cache;
 mod compatibility;
 mod hot_path;
-mod misc;
 mod respond;
+mod root;
 mod schemas;
+mod server_info;
 mod settings;
 mod subjects;
 mod wire;
@@ -34,7 +36,7 @@ pub struct ConfluentState {
 /// All Confluent routes, with Confluent-shaped 404/405 answers and content negotiation.
 pub fn router(state: ConfluentState) -> Router {
     Router::new()
-        .route("/", get(misc::root).post(misc::root))
+        .route("/", get(root::root).post(root::root))
         .route("/schemas", get(schemas::list))
         .route("/schemas/types", get(schemas::get_types))
         .route(
@@ -100,12 +102,15 @@ pub fn router(state: ConfluentState) -> Router {
             "/compatibility/subjects/{subject}/versions/{version}",
             post(compatibility::against_version),
         )
-        .route("/contexts", get(misc::contexts))
-        .route("/v1/metadata/id", get(misc::metadata_id))
-        .route("/v1/metadata/version", get(misc::metadata_version))
-        .route("/v1/metadata/deployment", get(misc::metadata_deployment))
-        .route("/associations", get(misc::associations))
-        .route("/associations/{*rest}", get(misc::associations))
+        .route("/contexts", get(server_info::contexts))
+        .route("/v1/metadata/id", get(server_info::metadata_id))
+        .route("/v1/metadata/version", get(server_info::metadata_version))
+        .route(
+            "/v1/metadata/deployment",
+            get(server_info::metadata_deployment),
+        )
+        .route("/associations", get(associations::associations))
+        .route("/associations/{*rest}", get(associations::associations))
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async { ApiError::http(StatusCode::METHOD_NOT_ALLOWED) })
         .layer(super::negotiate::NegotiateLayer)
