@@ -4,26 +4,20 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use std::any::Any;
 use std::convert::Infallible;
 
-use axum::BoxError;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{Request, StatusCode};
-use axum::response::{IntoResponse, Response};
-use bytes::Bytes;
-use hyper::body::Body as HttpBody;
+use axum::http::Request;
+use axum::response::Response;
 use hyper::body::Incoming;
 use tokio::net::TcpListener;
 use tower::Service;
 use tower::ServiceBuilder;
-use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::trace::TraceLayer;
 
 use crate::api::confluent::{self, ConfluentState, FastLaneLayer, HotCache};
-use crate::api::error::ApiError;
+use crate::api::door::{self, DoorBody};
 use crate::api::{health, openapi, paths, validate};
 use crate::catalog::file::SourcedFile;
 use crate::catalog::{Catalog, CatalogError};
@@ -115,46 +109,39 @@ impl App {
     ///    connection);
     /// 2. tracing (a span per request, at debug level);
     /// 3. trailing-slash trimming (the Java client POSTs `.../versions/`);
-    /// 4. the body limit (read by every body extractor);
-    /// 5. the Confluent fast lane for warm `GET /schemas/ids/{id}`;
+    /// 4. the Confluent fast lane for warm `GET /schemas/ids/{id}`, which answers from
+    ///    the cache or passes the request on;
+    /// 5. the body limit, read by every body extractor (so it wraps the router: a request
+    ///    the fast lane answers has no body to limit);
     /// 6. the router.
     ///
-    /// A layer that must see every request (access control, metrics) goes here.
+    /// A layer that must see every request (access control, metrics) goes between 2
+    /// and 4.
     pub fn front_door(
         &self,
     ) -> impl Service<
         Request<Incoming>,
-        Response = Response<impl HttpBody<Data = Bytes, Error: Into<BoxError>> + Send + 'static>,
+        Response = Response<DoorBody>,
         Error = Infallible,
         Future: Send + 'static,
     > + Clone
     + Send
     + 'static {
-        let routes = self.routes();
         ServiceBuilder::new()
-            .layer(CatchPanicLayer::custom(panic_answer as fn(_) -> _))
-            .layer(TraceLayer::new_for_http())
+            .layer(door::CatchPanicLayer)
+            .layer(door::TraceLayer)
             .map_request(paths::trim_trailing_slash::<Incoming> as fn(_) -> _)
-            .layer(DefaultBodyLimit::max(self.max_body_bytes))
             .layer(FastLaneLayer::new(self.confluent_state()))
+            .map_response(door::routed as fn(_) -> _)
             .map_request(into_axum_body as fn(_) -> _)
-            .service(routes)
+            .layer(DefaultBodyLimit::max(self.max_body_bytes))
+            .service(self.routes())
     }
 }
 
 /// The router reads axum's body type; the layers before it take hyper's as it comes.
 fn into_axum_body(request: Request<Incoming>) -> Request<Body> {
     request.map(Body::new)
-}
-
-fn panic_answer(_panic: Box<dyn Any + Send>) -> Response {
-    tracing::error!("request handler panicked");
-    ApiError::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        500,
-        "Internal Server Error",
-    )
-    .into_response()
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves, every request through

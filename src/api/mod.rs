@@ -2,6 +2,7 @@
 
 pub mod catalog;
 pub mod confluent;
+pub mod door;
 pub mod error;
 pub mod extract;
 pub mod health;

@@ -11,13 +11,15 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use axum::http::{HeaderValue, Method, Request, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderValue, Method, Request, Response, header};
+use axum::response::IntoResponse;
+use http_body_util::{Either, Full};
 use pin_project_lite::pin_project;
 use tower::{Layer, Service};
 
 use super::ConfluentState;
 use super::schemas::{BY_ID_PREFIX, by_id_cacheable};
+use crate::api::door::{DoorBody, routed};
 use crate::api::extract::Params;
 use crate::api::negotiate::{self, Negotiated};
 
@@ -89,24 +91,23 @@ impl<S> FastLane<S> {
         }
     }
 
-    fn warm(&self, id: i64, media_type: &'static str) -> Option<Response> {
+    /// The cached answer, sent as ready bytes (no boxed body).
+    fn warm(&self, id: i64, media_type: &'static str) -> Option<Response<DoorBody>> {
         let generation = self.state.registry.id_generation();
         let body = self.state.cache.schema_by_id(id, generation)?;
-        Some(
-            (
-                [(header::CONTENT_TYPE, HeaderValue::from_static(media_type))],
-                body,
-            )
-                .into_response(),
-        )
+        let mut response = Response::new(Either::Left(Full::new(body)));
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
+        Some(response)
     }
 }
 
 impl<S, B> Service<Request<B>> for FastLane<S>
 where
-    S: Service<Request<B>, Response = Response, Error = Infallible>,
+    S: Service<Request<B>, Response = Response<DoorBody>, Error = Infallible>,
 {
-    type Response = Response;
+    type Response = Response<DoorBody>;
     type Error = Infallible;
     type Future = FastLaneFuture<S::Future>;
 
@@ -117,7 +118,7 @@ where
     fn call(&mut self, mut request: Request<B>) -> Self::Future {
         let ready = match Self::sort(&request) {
             Lane::Pass => None,
-            Lane::Refused => Some(negotiate::refused()),
+            Lane::Refused => Some(routed(negotiate::refused())),
             Lane::Read { id, media_type } => {
                 let warm = self.warm(id, media_type);
                 if warm.is_none() {
@@ -140,23 +141,25 @@ where
 pin_project! {
     #[project = FastLaneProjection]
     pub enum FastLaneFuture<F> {
-        Ready { response: Option<Response> },
+        Ready { response: Option<Response<DoorBody>> },
         Routed { #[pin] future: F },
     }
 }
 
 impl<F> Future for FastLaneFuture<F>
 where
-    F: Future<Output = Result<Response, Infallible>>,
+    F: Future<Output = Result<Response<DoorBody>, Infallible>>,
 {
-    type Output = Result<Response, Infallible>;
+    type Output = Result<Response<DoorBody>, Infallible>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.project() {
             FastLaneProjection::Ready { response } => match response.take() {
                 Some(response) => Poll::Ready(Ok(response)),
                 // Polled again after completion: a caller bug; answer rather than panic.
-                None => Poll::Ready(Ok(crate::api::error::ApiError::not_found().into_response())),
+                None => Poll::Ready(Ok(routed(
+                    crate::api::error::ApiError::not_found().into_response(),
+                ))),
             },
             FastLaneProjection::Routed { future } => future.poll(cx),
         }
