@@ -13,6 +13,11 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Subject(String);
 
+/// The longest subject name that may receive schemas, in characters. Kafka topic names
+/// stop at 249, and the longest naming strategy appends a fully qualified record name;
+/// past this a name is abuse, not a topic.
+pub const MAX_SUBJECT_CHARS: usize = 1_000;
+
 /// Scope names reserved by Confluent for the global config and mode rows.
 pub const GLOBAL_SCOPE: &str = "__GLOBAL";
 const EMPTY_SCOPE: &str = "__EMPTY";
@@ -26,13 +31,38 @@ impl Subject {
         &self.0
     }
 
-    /// Confluent refuses control characters and the reserved scope names (42208).
+    /// Whether schemas and settings may be written under this name (else 42208).
+    /// Confluent refuses control characters and the reserved scope names; Herald also
+    /// refuses names that would mislead or break what shows them: blank ones, `.` and `..`
+    /// (path segments in every link to the subject), names over [`MAX_SUBJECT_CHARS`], and
+    /// invisible or direction-changing characters, with which a look-alike name passes for
+    /// a real one.
     pub fn is_writable(&self) -> bool {
-        !(self.0.is_empty()
-            || self.0 == GLOBAL_SCOPE
-            || self.0 == EMPTY_SCOPE
-            || self.0.chars().any(char::is_control))
+        let name = self.0.as_str();
+        !(name.trim().is_empty()
+            || name == "."
+            || name == ".."
+            || name == GLOBAL_SCOPE
+            || name == EMPTY_SCOPE
+            || name.chars().count() > MAX_SUBJECT_CHARS
+            || name
+                .chars()
+                .any(|c| c.is_control() || is_invisible_or_bidi(c)))
     }
+}
+
+/// Zero-width characters and bidirectional controls: they render as nothing (or reorder
+/// what follows), so two names that look the same can differ.
+fn is_invisible_or_bidi(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}' // zero-width space, joiners, LRM/RLM
+            | '\u{202A}'..='\u{202E}' // embeddings and overrides
+            | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
+            | '\u{2066}'..='\u{2069}' // isolates
+            | '\u{FEFF}' // zero-width no-break space
+            | '\u{00AD}' // soft hyphen
+    )
 }
 
 impl fmt::Display for Subject {
@@ -440,6 +470,23 @@ mod tests {
         assert!(!Subject::new("__GLOBAL").is_writable());
         assert!(!Subject::new("__EMPTY").is_writable());
         assert!(!Subject::new("bad\u{7}name").is_writable());
+        for misleading in [
+            "",
+            "   ",
+            ".",
+            "..",
+            "orders\u{202E}eulav-",
+            "orders\u{200B}-value",
+            "\u{FEFF}orders-value",
+            "orders\u{2066}-value",
+        ] {
+            assert!(!Subject::new(misleading).is_writable(), "{misleading:?}");
+        }
+        assert!(Subject::new("a".repeat(MAX_SUBJECT_CHARS)).is_writable());
+        assert!(!Subject::new("a".repeat(MAX_SUBJECT_CHARS + 1)).is_writable());
+        // Non-Latin names are names, not tricks.
+        assert!(Subject::new("заказы-value").is_writable());
+        assert!(Subject::new("..hidden-ish").is_writable());
     }
 
     #[test]

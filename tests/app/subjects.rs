@@ -285,3 +285,67 @@ async fn reserved_subject_names_are_refused() {
     assert_error(&app.register("__GLOBAL", &v1()).await, 422, 42208);
     assert_error(&app.register("bad%07name", &v1()).await, 422, 42208);
 }
+
+#[tokio::test]
+async fn misleading_subject_names_are_refused_and_nothing_is_written() {
+    let app = TestApp::spawn().await;
+    // `.`, `..` and a blank name as raw requests: an HTTP client library resolves dot
+    // segments (and reqwest mangles the blank one); `curl --path-as-is` and an attacker
+    // do not.
+    for name in ["%2E", "%2E%2E", ".", "%20%20"] {
+        let answer = raw_post(&app, &format!("/subjects/{name}/versions"), &v1()).await;
+        assert!(
+            answer.starts_with("HTTP/1.1 422") && answer.contains("42208"),
+            "{name}: {answer}"
+        );
+    }
+    let too_long = "a".repeat(herald::model::MAX_SUBJECT_CHARS + 1);
+    for name in [
+        "orders%E2%80%AEeulav-", // right-to-left override
+        "orders%E2%80%8B-value", // zero-width space
+        "%EF%BB%BForders-value", // zero-width no-break space
+        too_long.as_str(),
+    ] {
+        let (status, body) = app.register(name, &v1()).await;
+        assert_eq!(
+            (status, body["error_code"].as_i64()),
+            (422, Some(42208)),
+            "{name}: {body}"
+        );
+        let (status, _) = app
+            .put(&format!("/config/{name}"), json!({"compatibility": "NONE"}))
+            .await;
+        assert_eq!(status, 422, "PUT /config/{name}");
+    }
+    let (status, subjects) = app.get("/subjects").await;
+    assert_eq!(status, 200);
+    assert_eq!(subjects, json!([]), "nothing was registered");
+    // The longest allowed name still works.
+    app.register_ok(&"a".repeat(herald::model::MAX_SUBJECT_CHARS), &v1())
+        .await;
+}
+
+/// A POST written straight to the socket, path as given (no dot-segment resolution); the
+/// whole answer as text.
+async fn raw_post(app: &TestApp, path: &str, schema: &Value) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let body = json!({ "schema": schema.to_string() }).to_string();
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/vnd.schemaregistry.v1+json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        app.addr,
+        body.len()
+    );
+    let mut stream = tokio::net::TcpStream::connect(app.addr)
+        .await
+        .expect("connect");
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut answer = Vec::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        stream.read_to_end(&mut answer),
+    )
+    .await
+    .expect("answer within 10 s")
+    .expect("read");
+    String::from_utf8_lossy(&answer).into_owned()
+}
