@@ -185,3 +185,28 @@ async fn import_mode_keeps_explicit_ids() {
     let (_, next) = app.register("next", &other).await;
     assert_eq!(next["id"], 101);
 }
+
+#[tokio::test]
+async fn config_bodies_of_another_shape_are_refused_and_change_nothing() {
+    let app = TestApp::spawn().await;
+    for body in [
+        json!([]),
+        json!(null),
+        json!("x"),
+        json!({"compatibility": "FULL", "surprise": true}),
+        json!({"normalize": "yes"}),
+        json!({"defaultMetadata": "garbage"}),
+    ] {
+        for path in ["/config", "/config/orders-value"] {
+            let (status, answer) = app.put(path, body.clone()).await;
+            assert_eq!(status, 422, "PUT {path} {body}: {answer}");
+            assert!(answer["message"].is_string(), "{answer}");
+        }
+    }
+    assert_eq!(
+        app.get("/config").await,
+        (200, json!({"compatibilityLevel": "BACKWARD"}))
+    );
+    let (status, _) = app.get("/config/orders-value").await;
+    assert_eq!(status, 404, "no subject config was stored");
+}

@@ -349,3 +349,33 @@ async fn raw_post(app: &TestApp, path: &str, schema: &Value) -> String {
     .expect("read");
     String::from_utf8_lossy(&answer).into_owned()
 }
+
+#[tokio::test]
+async fn metadata_and_rule_sets_of_another_shape_are_refused_before_anything_is_stored() {
+    let app = TestApp::spawn().await;
+    for (field, value, code) in [
+        ("metadata", json!("garbage"), 42201),
+        ("metadata", json!({"properties": {"owner": 7}}), 42201),
+        ("ruleSet", json!(5), 42210),
+        ("ruleSet", json!({"domainRules": [{"name": "r"}]}), 42210),
+        (
+            "ruleSet",
+            json!({"migrationRules": [{"name": "m", "type": "JSONATA", "mode": "WRITE"}]}),
+            42210,
+        ),
+    ] {
+        let (status, body) = app
+            .post(
+                "/subjects/s/versions",
+                json!({"schema": v1().to_string(), field: value}),
+            )
+            .await;
+        assert_eq!(
+            (status, body["error_code"].as_i64()),
+            (422, Some(code)),
+            "{field}: {value}: {body}"
+        );
+    }
+    let (_, subjects) = app.get("/subjects").await;
+    assert_eq!(subjects, json!([]));
+}

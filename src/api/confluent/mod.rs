@@ -9,6 +9,7 @@ mod root;
 mod schemas;
 mod server_info;
 mod settings;
+mod shapes;
 mod subjects;
 mod wire;
 

@@ -1,12 +1,13 @@
 //! `/config...` and `/mode...`.
 
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::Value;
 
-use super::respond;
 use super::wire::ModeBody;
 use super::{ACTOR, ConfluentState};
+use super::{respond, shapes};
 use crate::api::error::ApiError;
 use crate::api::extract::{Params, WireJson};
 use crate::model::{Config, Mode, Subject};
@@ -18,14 +19,16 @@ fn config_body(config: &Config, level_key: &str) -> Result<Response, ApiError> {
 
 /// Reads a PUT body (`compatibility`, not `compatibilityLevel`); a bad level is 42203.
 fn parse_config_body(body: &Value) -> Result<Config, ApiError> {
-    let object = body.as_object().cloned().unwrap_or_default();
+    // Stored and echoed to typed clients: only Confluent's config shape gets in.
+    let object = shapes::check_config(body)
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, 422, e))?;
     // Some clients send the GET shape; accept it when the PUT key is absent.
     let key = if object.contains_key("compatibility") {
         "compatibility"
     } else {
         "compatibilityLevel"
     };
-    Config::from_json(&object, key).map_err(|_| RegistryError::InvalidCompatibilityLevel.into())
+    Config::from_json(object, key).map_err(|_| RegistryError::InvalidCompatibilityLevel.into())
 }
 
 pub async fn get_global_config(State(state): State<ConfluentState>) -> Result<Response, ApiError> {

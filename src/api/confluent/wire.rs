@@ -3,6 +3,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use axum::http::StatusCode;
+
+use super::shapes;
 use crate::api::error::ApiError;
 use crate::model::Reference;
 use crate::registry::StoredSchema;
@@ -31,8 +34,22 @@ pub struct ReferenceBody {
 }
 
 impl SchemaBody {
-    /// Types the body; an unknown `schemaType` is 42201.
+    /// Types the body; an unknown `schemaType` or a `metadata` of another shape is 42201,
+    /// a `ruleSet` of another shape 42210 (both are stored and echoed to typed clients).
     pub fn into_request(self) -> Result<SchemaRequest, ApiError> {
+        if let Some(metadata) = self.metadata.as_ref().filter(|m| !m.is_null()) {
+            shapes::check_metadata(metadata)
+                .map_err(|e| ApiError::invalid_schema(format!("Invalid metadata: {e}")))?;
+        }
+        if let Some(rule_set) = self.rule_set.as_ref().filter(|r| !r.is_null()) {
+            shapes::check_rule_set(rule_set).map_err(|e| {
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    42210,
+                    format!("Invalid ruleSet: {e}"),
+                )
+            })?;
+        }
         let schema_type = match self.schema_type.as_deref() {
             None => SchemaType::Avro,
             Some(name) => SchemaType::parse(name)
