@@ -9,7 +9,7 @@ pub mod sqlite;
 
 use serde_json::Value;
 
-use crate::model::{Reference, SchemaType};
+use crate::model::{OutOfRange, Reference, SchemaType};
 
 // The stored values cross every layer above storage, so they live in the model; the
 // re-export keeps the `storage::` paths callers have always used.
@@ -237,6 +237,20 @@ pub struct NewVersion<'a> {
     pub actor: &'a str,
 }
 
+impl NewVersion<'_> {
+    /// Refuses an explicit id or version outside 1..=2^31-1 before anything is read or
+    /// written (version 0 never reaches storage: the registry reads it as "not given").
+    pub(crate) fn check_range(&self) -> Result<(), OutOfRange> {
+        if let Some(id) = self.explicit_id {
+            crate::model::schema_id_in_range(id)?;
+        }
+        if let Some(version) = self.explicit_version {
+            crate::model::version_in_range(version)?;
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The subject changed between the caller's read and its write: read again and retry.
@@ -248,6 +262,10 @@ pub enum StoreError {
     /// IMPORT: the version already exists with a different schema.
     #[error("version {0} already exists")]
     VersionTaken(i32),
+    /// An explicit id or version outside 1..=2^31-1, or no id (or no version of the
+    /// subject) left to allocate: refused, never wrapped.
+    #[error(transparent)]
+    OutOfRange(#[from] OutOfRange),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("stored data is corrupt: {0}")]
