@@ -1018,6 +1018,63 @@ async fn contract_empty_store(store: &Store) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Databases written before ids were bounded
+
+/// Schema rows an unbounded registry could leave behind: an imported `i64::MAX` and the
+/// id that wrapped after it.
+const LEGACY_ROWS: &str = "INSERT INTO schemas (id, schema_type, identity, canonical_text)
+     VALUES (9223372036854775807, 'AVRO', {max}, '\"int\"'),
+            (-9223372036854775808, 'AVRO', {min}, '\"long\"')";
+
+/// Allocation carries on from the highest id in range, so such rows don't stop it for good.
+async fn allocation_ignores_legacy_rows(store: &Store) {
+    assert_eq!(
+        append(store, "after", record("A")).await,
+        Registered { id: 1, version: 1 }
+    );
+    assert_eq!(
+        append(store, "after", record("B")).await,
+        Registered { id: 2, version: 2 }
+    );
+}
+
+#[tokio::test]
+async fn sqlite_rows_out_of_range_from_before_the_bound_do_not_stop_allocation() {
+    let (store, dir) = sqlite_store().await;
+    let url = format!("sqlite://{}", dir.path().join("herald.db").display());
+    let pool = sqlx::SqlitePool::connect(&url)
+        .await
+        .expect("raw connection");
+    let sql = LEGACY_ROWS
+        .replace("{max}", &format!("X'{}'", "01".repeat(16)))
+        .replace("{min}", &format!("X'{}'", "02".repeat(16)));
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+        .execute(&pool)
+        .await
+        .expect("legacy rows");
+    pool.close().await;
+    allocation_ignores_legacy_rows(&store).await;
+}
+
+#[tokio::test]
+async fn postgres_rows_out_of_range_from_before_the_bound_do_not_stop_allocation() {
+    let Some(url) = pg_database().await else {
+        return;
+    };
+    let store = Store::connect(&url).await.expect("open PostgreSQL store");
+    let pool = sqlx::PgPool::connect(&url).await.expect("raw connection");
+    let sql = LEGACY_ROWS
+        .replace("{max}", &format!("'\\x{}'::bytea", "01".repeat(16)))
+        .replace("{min}", &format!("'\\x{}'::bytea", "02".repeat(16)));
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+        .execute(&pool)
+        .await
+        .expect("legacy rows");
+    pool.close().await;
+    allocation_ignores_legacy_rows(&store).await;
+}
+
+// ---------------------------------------------------------------------------------------
 // Backend choice
 
 #[tokio::test]

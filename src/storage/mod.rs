@@ -196,7 +196,8 @@ delegate! {
 
 delegate_writes! {
     /// Binds a schema to a subject as its next version (see [`NewVersion`]); refused with
-    /// [`StoreError::Conflict`] when the subject moved on since the caller read it.
+    /// [`StoreError::Conflict`] when the subject moved on since the caller read it, and with
+    /// [`StoreError::OutOfRange`] for an id or version outside 1..=2^31-1 (or none left).
     Written fn insert_version(&self, new: NewVersion<'_>) -> Registered;
     /// Marks versions soft-deleted.
     Written fn soft_delete(&self, subject: &str, versions: &[i32], actor: &str) -> ();

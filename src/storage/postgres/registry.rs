@@ -129,7 +129,8 @@ impl PostgresStore {
     }
 
     /// Binds a schema to a subject as its next version, allocating the id and the version
-    /// inside one transaction. Refused with [`StoreError::Conflict`] when the subject's
+    /// inside one transaction, both in 1..=2^31-1 ([`StoreError::OutOfRange`] when an explicit
+    /// one lies outside or none is left). Refused with [`StoreError::Conflict`] when the subject's
     /// highest version is no longer `expected_max_version`, or when the write lost a race
     /// that only a fresh read can settle.
     pub async fn insert_version(&self, new: NewVersion<'_>) -> Result<Registered, StoreError> {
