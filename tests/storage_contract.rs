@@ -1026,34 +1026,53 @@ const LEGACY_ROWS: &str = "INSERT INTO schemas (id, schema_type, identity, canon
      VALUES (9223372036854775807, 'AVRO', {max}, '\"int\"'),
             (-9223372036854775808, 'AVRO', {min}, '\"long\"')";
 
+/// A store at `url` whose database holds [`LEGACY_ROWS`], written past the store's checks.
+async fn store_with_legacy_rows(url: &str) -> Store {
+    let store = Store::connect(url).await.expect("open store");
+    let postgres = matches!(store, Store::Postgres(_));
+    let blob = |byte: &str| {
+        if postgres {
+            format!("'\\x{}'::bytea", byte.repeat(16))
+        } else {
+            format!("X'{}'", byte.repeat(16))
+        }
+    };
+    let sql = sqlx::AssertSqlSafe(
+        LEGACY_ROWS
+            .replace("{max}", &blob("01"))
+            .replace("{min}", &blob("02")),
+    );
+    let written = if postgres {
+        let pool = sqlx::PgPool::connect(url).await.expect("raw connection");
+        sqlx::raw_sql(sql).execute(&pool).await.map(drop)
+    } else {
+        let pool = sqlx::SqlitePool::connect(url)
+            .await
+            .expect("raw connection");
+        sqlx::raw_sql(sql).execute(&pool).await.map(drop)
+    };
+    written.expect("legacy rows");
+    store
+}
+
 /// Allocation carries on from the highest id in range, so such rows don't stop it for good.
-async fn allocation_ignores_legacy_rows(store: &Store) {
+async fn allocation_ignores_legacy_rows(url: &str) {
+    let store = store_with_legacy_rows(url).await;
     assert_eq!(
-        append(store, "after", record("A")).await,
+        append(&store, "after", record("A")).await,
         Registered { id: 1, version: 1 }
     );
     assert_eq!(
-        append(store, "after", record("B")).await,
+        append(&store, "after", record("B")).await,
         Registered { id: 2, version: 2 }
     );
 }
 
 #[tokio::test]
 async fn sqlite_rows_out_of_range_from_before_the_bound_do_not_stop_allocation() {
-    let (store, dir) = sqlite_store().await;
+    let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("herald.db").display());
-    let pool = sqlx::SqlitePool::connect(&url)
-        .await
-        .expect("raw connection");
-    let sql = LEGACY_ROWS
-        .replace("{max}", &format!("X'{}'", "01".repeat(16)))
-        .replace("{min}", &format!("X'{}'", "02".repeat(16)));
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-        .execute(&pool)
-        .await
-        .expect("legacy rows");
-    pool.close().await;
-    allocation_ignores_legacy_rows(&store).await;
+    allocation_ignores_legacy_rows(&url).await;
 }
 
 #[tokio::test]
@@ -1061,17 +1080,7 @@ async fn postgres_rows_out_of_range_from_before_the_bound_do_not_stop_allocation
     let Some(url) = pg_database().await else {
         return;
     };
-    let store = Store::connect(&url).await.expect("open PostgreSQL store");
-    let pool = sqlx::PgPool::connect(&url).await.expect("raw connection");
-    let sql = LEGACY_ROWS
-        .replace("{max}", &format!("'\\x{}'::bytea", "01".repeat(16)))
-        .replace("{min}", &format!("'\\x{}'::bytea", "02".repeat(16)));
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-        .execute(&pool)
-        .await
-        .expect("legacy rows");
-    pool.close().await;
-    allocation_ignores_legacy_rows(&store).await;
+    allocation_ignores_legacy_rows(&url).await;
 }
 
 // ---------------------------------------------------------------------------------------
