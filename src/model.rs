@@ -107,6 +107,65 @@ impl VersionSpec {
     }
 }
 
+/// The highest schema id and the highest version: Confluent's wire format carries a 4-byte
+/// id and Java clients hold ids and versions in an `int`, so both live in 1..=2^31-1.
+pub const MAX_SCHEMA_ID: i64 = i32::MAX as i64;
+pub const MAX_VERSION: i32 = i32::MAX;
+
+/// An id or version Herald can't use: given outside 1..=2^31-1, or none left to allocate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum OutOfRange {
+    #[error("Schema id {0} is out of range: ids are between [1, 2^31-1]")]
+    Id(i128),
+    #[error(
+        "The specified version '{0}' is not a valid version id. Allowed values are between [1, 2^31-1]"
+    )]
+    Version(i128),
+    #[error("No schema id is left: ids are between [1, 2^31-1] and {MAX_SCHEMA_ID} is taken")]
+    IdsExhausted,
+    #[error(
+        "No version is left in this subject: versions are between [1, 2^31-1] and {MAX_VERSION} is taken"
+    )]
+    VersionsExhausted,
+}
+
+/// An explicit schema id (any width, as it came), if it is in range.
+pub fn schema_id_in_range(id: impl Into<i128>) -> Result<i64, OutOfRange> {
+    let id = id.into();
+    i64::try_from(id)
+        .ok()
+        .filter(|id| (1..=MAX_SCHEMA_ID).contains(id))
+        .ok_or(OutOfRange::Id(id))
+}
+
+/// An explicit version (any width, as it came), if it is in range.
+pub fn version_in_range(version: impl Into<i128>) -> Result<i32, OutOfRange> {
+    let version = version.into();
+    i32::try_from(version)
+        .ok()
+        .filter(|v| *v >= 1)
+        .ok_or(OutOfRange::Version(version))
+}
+
+/// The id after the highest one allocated in range (`None`: none yet).
+pub fn next_schema_id(highest: Option<i64>) -> Result<i64, OutOfRange> {
+    match highest {
+        None => Ok(1),
+        Some(id) => id
+            .checked_add(1)
+            .filter(|next| *next <= MAX_SCHEMA_ID)
+            .ok_or(OutOfRange::IdsExhausted),
+    }
+}
+
+/// The version after a subject's highest one (`None`: the subject has none).
+pub fn next_version(highest: Option<i32>) -> Result<i32, OutOfRange> {
+    match highest {
+        None => Ok(1),
+        Some(version) => version.checked_add(1).ok_or(OutOfRange::VersionsExhausted),
+    }
+}
+
 /// Registry modes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -461,6 +520,40 @@ mod tests {
         for bad in ["0", "-2", "abc", "2147483648", ""] {
             assert!(VersionSpec::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn ids_and_versions_stay_in_one_to_two_to_the_31_minus_one() {
+        assert_eq!(schema_id_in_range(1), Ok(1));
+        assert_eq!(schema_id_in_range(MAX_SCHEMA_ID), Ok(MAX_SCHEMA_ID));
+        for bad in [
+            0,
+            -5,
+            i128::from(MAX_SCHEMA_ID) + 1,
+            i128::from(i64::MAX) + 1,
+        ] {
+            assert_eq!(schema_id_in_range(bad), Err(OutOfRange::Id(bad)));
+        }
+        assert_eq!(version_in_range(MAX_VERSION), Ok(MAX_VERSION));
+        for bad in [0, -1, i128::from(MAX_VERSION) + 1] {
+            assert_eq!(version_in_range(bad), Err(OutOfRange::Version(bad)));
+        }
+        assert_eq!(next_schema_id(None), Ok(1));
+        assert_eq!(next_schema_id(Some(41)), Ok(42));
+        assert_eq!(
+            next_schema_id(Some(MAX_SCHEMA_ID)),
+            Err(OutOfRange::IdsExhausted)
+        );
+        assert_eq!(
+            next_schema_id(Some(i64::MAX)),
+            Err(OutOfRange::IdsExhausted)
+        );
+        assert_eq!(next_version(None), Ok(1));
+        assert_eq!(next_version(Some(MAX_VERSION - 1)), Ok(MAX_VERSION));
+        assert_eq!(
+            next_version(Some(MAX_VERSION)),
+            Err(OutOfRange::VersionsExhausted)
+        );
     }
 
     #[test]

@@ -83,6 +83,8 @@ contract_suite!(
     contract_same_identity_reuses_id,
     contract_explicit_ids,
     contract_explicit_versions,
+    contract_id_range_is_bounded,
+    contract_version_range_is_bounded,
     contract_stale_expected_version_conflicts,
     contract_soft_delete,
     contract_hard_delete,
@@ -400,6 +402,114 @@ async fn contract_explicit_versions(store: &Store) {
     assert_eq!(
         store.subject_versions("v").await.expect("read"),
         vec![row(2, 2, false), row(5, 1, false), row(6, 3, false)]
+    );
+}
+
+/// Confluent's ids and versions are Java `int`s: 1..=2^31-1.
+const RANGE_MAX: i32 = i32::MAX;
+
+/// Inserts and reports the outcome without announcing.
+async fn try_insert(store: &Store, new: NewVersion<'_>) -> Result<Registered, StoreError> {
+    store.insert_version(new).await.map(Committed::unannounced)
+}
+
+/// Refused because an id or version lies outside 1..=2^31-1 or none is left.
+fn out_of_range(result: &Result<Registered, StoreError>) -> bool {
+    matches!(result, Err(StoreError::OutOfRange(_)))
+}
+
+async fn contract_id_range_is_bounded(store: &Store) {
+    for wanted in [i64::from(RANGE_MAX) + 1, i64::MAX, 0, -5, i64::MIN] {
+        let mut import = version("ids", None, record("Outside"));
+        import.explicit_id = Some(wanted);
+        let result = try_insert(store, import).await;
+        assert!(out_of_range(&result), "id {wanted}: {result:?}");
+    }
+    assert_eq!(store.subject_versions("ids").await.expect("read"), vec![]);
+    assert_eq!(store.max_schema_id().await.expect("max"), 0);
+    let mut last = version("ids", None, record("Last"));
+    last.explicit_id = Some(i64::from(RANGE_MAX));
+    assert_eq!(
+        try_insert(store, last).await.expect("the last id"),
+        Registered {
+            id: i64::from(RANGE_MAX),
+            version: 1
+        }
+    );
+    // Every id is used up: a new schema is refused, in any subject, and nothing is written.
+    for subject in ["ids", "elsewhere"] {
+        let expected = store
+            .subject_versions(subject)
+            .await
+            .expect("read")
+            .last()
+            .map(|v| v.version);
+        let result = try_insert(store, version(subject, expected, record("Next"))).await;
+        assert!(out_of_range(&result), "{subject}: {result:?}");
+    }
+    assert_eq!(
+        store
+            .schema_id_by_identity(&record("Next").identity, SchemaType::Avro)
+            .await
+            .expect("read"),
+        None
+    );
+    assert_eq!(
+        store.max_schema_id().await.expect("max"),
+        i64::from(RANGE_MAX)
+    );
+    // A schema that has its id still registers anywhere.
+    assert_eq!(
+        append(store, "elsewhere", record("Last")).await,
+        Registered {
+            id: i64::from(RANGE_MAX),
+            version: 1
+        }
+    );
+}
+
+async fn contract_version_range_is_bounded(store: &Store) {
+    for wanted in [0, -5, i32::MIN] {
+        let mut import = version("v", None, record("Outside"));
+        import.explicit_version = Some(wanted);
+        let result = try_insert(store, import).await;
+        assert!(out_of_range(&result), "version {wanted}: {result:?}");
+    }
+    assert_eq!(store.subject_versions("v").await.expect("read"), vec![]);
+    let mut last = version("v", None, record("Last"));
+    last.explicit_version = Some(RANGE_MAX);
+    assert_eq!(
+        try_insert(store, last).await.expect("the last version"),
+        Registered {
+            id: 1,
+            version: RANGE_MAX
+        }
+    );
+    let result = try_insert(store, version("v", Some(RANGE_MAX), record("Next"))).await;
+    assert!(out_of_range(&result), "{result:?}");
+    assert_eq!(
+        store.subject_versions("v").await.expect("read"),
+        vec![row(RANGE_MAX, 1, false)],
+        "nothing was written"
+    );
+    // Other subjects number on, and the subject starts again once purged.
+    assert_eq!(
+        append(store, "w", record("Next")).await,
+        Registered { id: 2, version: 1 }
+    );
+    store
+        .soft_delete("v", &[RANGE_MAX], ACTOR)
+        .await
+        .map(Committed::unannounced)
+        .expect("soft delete");
+    store
+        .hard_delete("v", &[RANGE_MAX], ACTOR)
+        .await
+        .map(Committed::unannounced)
+        .expect("hard delete");
+    assert_eq!(
+        append(store, "v", record("Next")).await,
+        Registered { id: 2, version: 1 }
     );
 }
 
@@ -905,6 +1015,72 @@ async fn contract_empty_store(store: &Store) {
     append(&clone, "s", record("A")).await;
     assert_eq!(store.max_schema_id().await.expect("max"), 1);
     assert!(!format!("{store:?}").is_empty());
+}
+
+// ---------------------------------------------------------------------------------------
+// Databases written before ids were bounded
+
+/// Schema rows an unbounded registry could leave behind: an imported `i64::MAX` and the
+/// id that wrapped after it.
+const LEGACY_ROWS: &str = "INSERT INTO schemas (id, schema_type, identity, canonical_text)
+     VALUES (9223372036854775807, 'AVRO', {max}, '\"int\"'),
+            (-9223372036854775808, 'AVRO', {min}, '\"long\"')";
+
+/// A store at `url` whose database holds [`LEGACY_ROWS`], written past the store's checks.
+async fn store_with_legacy_rows(url: &str) -> Store {
+    let store = Store::connect(url).await.expect("open store");
+    let postgres = matches!(store, Store::Postgres(_));
+    let blob = |byte: &str| {
+        if postgres {
+            format!("'\\x{}'::bytea", byte.repeat(16))
+        } else {
+            format!("X'{}'", byte.repeat(16))
+        }
+    };
+    let sql = sqlx::AssertSqlSafe(
+        LEGACY_ROWS
+            .replace("{max}", &blob("01"))
+            .replace("{min}", &blob("02")),
+    );
+    let written = if postgres {
+        let pool = sqlx::PgPool::connect(url).await.expect("raw connection");
+        sqlx::raw_sql(sql).execute(&pool).await.map(drop)
+    } else {
+        let pool = sqlx::SqlitePool::connect(url)
+            .await
+            .expect("raw connection");
+        sqlx::raw_sql(sql).execute(&pool).await.map(drop)
+    };
+    written.expect("legacy rows");
+    store
+}
+
+/// Allocation carries on from the highest id in range, so such rows don't stop it for good.
+async fn allocation_ignores_legacy_rows(url: &str) {
+    let store = store_with_legacy_rows(url).await;
+    assert_eq!(
+        append(&store, "after", record("A")).await,
+        Registered { id: 1, version: 1 }
+    );
+    assert_eq!(
+        append(&store, "after", record("B")).await,
+        Registered { id: 2, version: 2 }
+    );
+}
+
+#[tokio::test]
+async fn sqlite_rows_out_of_range_from_before_the_bound_do_not_stop_allocation() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("herald.db").display());
+    allocation_ignores_legacy_rows(&url).await;
+}
+
+#[tokio::test]
+async fn postgres_rows_out_of_range_from_before_the_bound_do_not_stop_allocation() {
+    let Some(url) = pg_database().await else {
+        return;
+    };
+    allocation_ignores_legacy_rows(&url).await;
 }
 
 // ---------------------------------------------------------------------------------------

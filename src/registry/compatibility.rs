@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::register::Candidate;
 use super::{Registry, RegistryError, SchemaRequest};
-use crate::model::{Config, Subject, VersionSpec};
+use crate::model::{Config, Subject, VersionSpec, next_version};
 use crate::schema::ParsedSchema;
 use crate::schema::compat::{
     self, CompatReport, CompatibilityLevel, Finding, Policy, PreviousVersion,
@@ -145,8 +145,12 @@ impl Registry {
                 history.push((row.version, parsed, stored.canonical_text));
             }
         }
-        let first_new = versions.last().map_or(1, |v| v.version + 1);
-        for ((index, request), version) in requests.iter().enumerate().zip(first_new..) {
+        // The versions these requests would get, counted without overflow: a subject at the
+        // last version refuses the request that needs one more.
+        let mut next = next_version(versions.last().map(|v| v.version));
+        for (index, request) in requests.iter().enumerate() {
+            let version = next.map_err(|e| (index, e.into()))?;
+            next = next_version(Some(version));
             let candidate = self
                 .candidate(request, normalize, &config, None)
                 .await

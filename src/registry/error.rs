@@ -1,7 +1,7 @@
 //! What a registry use case can refuse, with Confluent's own wording. The API layer maps
 //! each variant to a status and an `error_code`.
 
-use crate::model::InvalidVersion;
+use crate::model::{InvalidVersion, OutOfRange};
 use crate::storage::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -56,5 +56,32 @@ pub enum RegistryError {
     InvalidSubject(String),
     /// 50001: details are logged, never shown.
     #[error("Error in the backend data store")]
-    Store(#[from] StoreError),
+    Store(StoreError),
+}
+
+/// A storage refusal that is the caller's to fix (an id or version out of range) keeps its
+/// meaning; every other storage failure is the generic 50001.
+impl From<StoreError> for RegistryError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::OutOfRange(range) => range.into(),
+            other => Self::Store(other),
+        }
+    }
+}
+
+/// An explicit version out of range is Confluent's invalid version (42202); an explicit id
+/// out of range breaks an import rule and an exhausted range forbids the registration
+/// (both 42205: the request is well formed, the operation is not permitted).
+impl From<OutOfRange> for RegistryError {
+    fn from(range: OutOfRange) -> Self {
+        match range {
+            OutOfRange::Version(version) => {
+                Self::InvalidVersion(InvalidVersion(version.to_string()))
+            }
+            OutOfRange::Id(_) | OutOfRange::IdsExhausted | OutOfRange::VersionsExhausted => {
+                Self::OperationNotPermitted(range.to_string())
+            }
+        }
+    }
 }

@@ -2,7 +2,9 @@
 
 use super::references::invalid_schema;
 use super::{Registry, RegistryError, SchemaRequest, SchemaVersion, merge};
-use crate::model::{Config, Mode, Reference, Subject};
+use crate::model::{
+    Config, Mode, Reference, Subject, next_version, schema_id_in_range, version_in_range,
+};
 use crate::schema::ParsedSchema;
 use crate::schema::identity::{IdentityInput, ReferenceKey, identity_digest};
 use crate::storage::{NewSchema, NewVersion, Registered, StoreError, StoredSchema, VersionRow};
@@ -35,6 +37,7 @@ impl Registry {
         if !subject.is_writable() {
             return Err(RegistryError::InvalidSubject(subject.to_string()));
         }
+        check_explicit_range(&request)?;
         let config = self.effective_config(subject).await?;
         let normalize = options.normalize || config.normalize.unwrap_or(false);
         let _turn = self.lock_subject(subject).await;
@@ -50,11 +53,16 @@ impl Registry {
             }
             let mode = self.effective_mode(subject).await?;
             check_mode(mode, &request)?;
+            let max_version = versions.last().map(|v| v.version);
+            let fills_a_gap = mode == Mode::Import && request.version.is_some_and(|v| v != 0);
+            if !fills_a_gap {
+                // Nothing can be numbered after the last version: say so before checking.
+                next_version(max_version)?;
+            }
             if mode != Mode::Import && !options.force {
                 self.ensure_compatible(subject, &candidate, &config, &versions)
                     .await?;
             }
-            let max_version = versions.last().map(|v| v.version);
             let explicit_version = explicit_version(mode, request.version, max_version)?;
             let new = NewVersion {
                 subject: subject.as_str(),
@@ -275,6 +283,18 @@ fn check_mode(mode: Mode, request: &SchemaRequest) -> Result<(), RegistryError> 
     }
 }
 
+/// An explicit id or version outside 1..=2^31-1 is refused before anything is read or
+/// written; version 0 is Confluent's "not given".
+fn check_explicit_range(request: &SchemaRequest) -> Result<(), RegistryError> {
+    if let Some(id) = request.id {
+        schema_id_in_range(id)?;
+    }
+    if let Some(version) = request.version.filter(|v| *v != 0) {
+        version_in_range(version)?;
+    }
+    Ok(())
+}
+
 /// Outside IMPORT an explicit version must be the next one; in IMPORT it is taken as is.
 fn explicit_version(
     mode: Mode,
@@ -284,16 +304,11 @@ fn explicit_version(
     let Some(requested) = requested.filter(|v| *v != 0) else {
         return Ok(None);
     };
-    let next = max_version.unwrap_or(0) + 1;
-    if requested < 1 {
-        return Err(RegistryError::InvalidSchema(format!(
-            "Invalid version {requested}: versions start at 1"
-        )));
-    }
-    if mode != Mode::Import && requested != next {
+    let requested = version_in_range(requested)?;
+    if mode != Mode::Import && requested != next_version(max_version)? {
         return Err(RegistryError::InvalidSchema(format!(
             "Version {requested} is not one more than the latest version {}",
-            next - 1
+            max_version.unwrap_or(0)
         )));
     }
     Ok(Some(requested))

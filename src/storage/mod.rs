@@ -9,7 +9,7 @@ pub mod sqlite;
 
 use serde_json::Value;
 
-use crate::model::{Reference, SchemaType};
+use crate::model::{OutOfRange, Reference, SchemaType};
 
 // The stored values cross every layer above storage, so they live in the model; the
 // re-export keeps the `storage::` paths callers have always used.
@@ -196,7 +196,8 @@ delegate! {
 
 delegate_writes! {
     /// Binds a schema to a subject as its next version (see [`NewVersion`]); refused with
-    /// [`StoreError::Conflict`] when the subject moved on since the caller read it.
+    /// [`StoreError::Conflict`] when the subject moved on since the caller read it, and with
+    /// [`StoreError::OutOfRange`] for an id or version outside 1..=2^31-1 (or none left).
     Written fn insert_version(&self, new: NewVersion<'_>) -> Registered;
     /// Marks versions soft-deleted.
     Written fn soft_delete(&self, subject: &str, versions: &[i32], actor: &str) -> ();
@@ -237,6 +238,20 @@ pub struct NewVersion<'a> {
     pub actor: &'a str,
 }
 
+impl NewVersion<'_> {
+    /// Refuses an explicit id or version outside 1..=2^31-1 before anything is read or
+    /// written (version 0 never reaches storage: the registry reads it as "not given").
+    pub(crate) fn check_range(&self) -> Result<(), OutOfRange> {
+        if let Some(id) = self.explicit_id {
+            crate::model::schema_id_in_range(id)?;
+        }
+        if let Some(version) = self.explicit_version {
+            crate::model::version_in_range(version)?;
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The subject changed between the caller's read and its write: read again and retry.
@@ -248,6 +263,10 @@ pub enum StoreError {
     /// IMPORT: the version already exists with a different schema.
     #[error("version {0} already exists")]
     VersionTaken(i32),
+    /// An explicit id or version outside 1..=2^31-1, or no id (or no version of the
+    /// subject) left to allocate: refused, never wrapped.
+    #[error(transparent)]
+    OutOfRange(#[from] OutOfRange),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("stored data is corrupt: {0}")]

@@ -9,6 +9,7 @@ mod concurrency;
 mod config_mode;
 mod durability;
 mod formats;
+mod id_ranges;
 mod portal;
 mod portal_catalog;
 mod schemas;

@@ -7,9 +7,9 @@ use axum::http::StatusCode;
 
 use super::shapes;
 use crate::api::error::ApiError;
-use crate::model::Reference;
-use crate::registry::StoredSchema;
+use crate::model::{OutOfRange, Reference};
 use crate::registry::{ReferenceRequest, SchemaRequest, SchemaVersion};
+use crate::registry::{RegistryError, StoredSchema};
 use crate::schema::SchemaType;
 
 /// Body of register, lookup and compatibility requests. Unknown fields are ignored and
@@ -22,8 +22,10 @@ pub struct SchemaBody {
     pub references: Option<Vec<ReferenceBody>>,
     pub metadata: Option<Value>,
     pub rule_set: Option<Value>,
-    pub id: Option<i64>,
-    pub version: Option<i32>,
+    /// Read at any width, so an id or version too big for the registry's types is refused
+    /// with its own message rather than as a wrong type.
+    pub id: Option<i128>,
+    pub version: Option<i128>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -70,10 +72,20 @@ impl SchemaBody {
                 .collect(),
             metadata: self.metadata,
             rule_set: self.rule_set,
-            id: self.id,
-            version: self.version,
+            id: self.id.map(narrow_id).transpose()?,
+            version: self.version.map(narrow_version).transpose()?,
         })
     }
+}
+
+/// The body's id as the registry holds it; whether it is in range is the registry's call.
+fn narrow_id(id: i128) -> Result<i64, ApiError> {
+    i64::try_from(id).map_err(|_| RegistryError::from(OutOfRange::Id(id)).into())
+}
+
+/// The body's version as the registry holds it; whether it is in range is the registry's call.
+fn narrow_version(version: i128) -> Result<i32, ApiError> {
+    i32::try_from(version).map_err(|_| RegistryError::from(OutOfRange::Version(version)).into())
 }
 
 /// A schema bound to a subject version (version GET, lookup, `/schemas` items, register).

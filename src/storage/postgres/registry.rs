@@ -4,7 +4,7 @@
 use sqlx::{Postgres, Transaction};
 
 use super::{PostgresStore, append_audit, lock_subject, lost_race};
-use crate::model::{Reference, SchemaType};
+use crate::model::{MAX_SCHEMA_ID, Reference, SchemaType, next_schema_id, next_version};
 use crate::storage::rows::{SCHEMA_COLUMNS, SchemaRow, SubjectVersionDbRow, VersionDbRow, to_json};
 use crate::storage::{
     AuditEntry, NewVersion, Registered, StoreError, StoredSchema, SubjectVersion, VersionRow,
@@ -129,10 +129,12 @@ impl PostgresStore {
     }
 
     /// Binds a schema to a subject as its next version, allocating the id and the version
-    /// inside one transaction. Refused with [`StoreError::Conflict`] when the subject's
+    /// inside one transaction, both in 1..=2^31-1 ([`StoreError::OutOfRange`] when an explicit
+    /// one lies outside or none is left). Refused with [`StoreError::Conflict`] when the subject's
     /// highest version is no longer `expected_max_version`, or when the write lost a race
     /// that only a fresh read can settle.
     pub async fn insert_version(&self, new: NewVersion<'_>) -> Result<Registered, StoreError> {
+        new.check_range()?;
         match self.try_insert_version(&new).await {
             Err(StoreError::Database(e)) if lost_race(&e) => Err(StoreError::Conflict),
             other => other,
@@ -165,7 +167,7 @@ impl PostgresStore {
                 }
                 version
             }
-            None => max_version.unwrap_or(0) + 1,
+            None => next_version(max_version)?,
         };
         sqlx::query(
             "INSERT INTO subject_versions (subject, version, schema_id) VALUES ($1, $2, $3)",
@@ -318,10 +320,14 @@ async fn find_or_insert_schema(
             wanted
         }
         None => {
-            let max: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM schemas")
-                .fetch_one(&mut **tx)
-                .await?;
-            max.unwrap_or(0) + 1
+            // Only ids in range count: rows written out of range before ids were bounded
+            // must not stop allocation for good.
+            let max: Option<i64> =
+                sqlx::query_scalar("SELECT MAX(id) FROM schemas WHERE id BETWEEN 1 AND $1")
+                    .bind(MAX_SCHEMA_ID)
+                    .fetch_one(&mut **tx)
+                    .await?;
+            next_schema_id(max)?
         }
     };
     sqlx::query(

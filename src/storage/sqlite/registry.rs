@@ -4,7 +4,7 @@
 use sqlx::{Sqlite, Transaction};
 
 use super::{SqliteStore, append_audit};
-use crate::model::{Reference, SchemaType};
+use crate::model::{MAX_SCHEMA_ID, Reference, SchemaType, next_schema_id, next_version};
 use crate::storage::rows::{SCHEMA_COLUMNS, SchemaRow, SubjectVersionDbRow, VersionDbRow, to_json};
 use crate::storage::{
     AuditEntry, NewVersion, Registered, StoreError, StoredSchema, SubjectVersion, VersionRow,
@@ -125,9 +125,11 @@ impl SqliteStore {
     }
 
     /// Binds a schema to a subject as its next version, allocating the id and the version
-    /// inside one transaction. Refused with [`StoreError::Conflict`] when the subject's
+    /// inside one transaction, both in 1..=2^31-1 ([`StoreError::OutOfRange`] when an explicit
+    /// one lies outside or none is left). Refused with [`StoreError::Conflict`] when the subject's
     /// highest version is no longer `expected_max_version`.
     pub async fn insert_version(&self, new: NewVersion<'_>) -> Result<Registered, StoreError> {
+        new.check_range()?;
         let mut tx = self.writer.begin().await?;
         let max_version: Option<i32> =
             sqlx::query_scalar("SELECT MAX(version) FROM subject_versions WHERE subject = ?")
@@ -152,7 +154,7 @@ impl SqliteStore {
                 }
                 version
             }
-            None => max_version.unwrap_or(0) + 1,
+            None => next_version(max_version)?,
         };
         sqlx::query("INSERT INTO subject_versions (subject, version, schema_id) VALUES (?, ?, ?)")
             .bind(new.subject)
@@ -280,10 +282,14 @@ async fn find_or_insert_schema(
             wanted
         }
         None => {
-            let max: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM schemas")
-                .fetch_one(&mut **tx)
-                .await?;
-            max.unwrap_or(0) + 1
+            // Only ids in range count: rows written out of range before ids were bounded
+            // must not stop allocation for good.
+            let max: Option<i64> =
+                sqlx::query_scalar("SELECT MAX(id) FROM schemas WHERE id BETWEEN 1 AND ?")
+                    .bind(MAX_SCHEMA_ID)
+                    .fetch_one(&mut **tx)
+                    .await?;
+            next_schema_id(max)?
         }
     };
     sqlx::query(
