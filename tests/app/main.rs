@@ -11,6 +11,7 @@ mod durability;
 mod formats;
 mod portal;
 mod portal_catalog;
+mod protobuf_leniency;
 mod schemas;
 mod subjects;
 mod transport;
