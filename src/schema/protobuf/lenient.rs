@@ -9,6 +9,7 @@
 //! accepted here that protobuf's scoping rules would refuse once the imports are exact.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use prost_reflect::prost_types::{
@@ -100,37 +101,38 @@ fn builtin_definitions() -> &'static Definitions {
 
 /// A name a file uses: a type, an extendee or a custom option's extension.
 struct Use<'a> {
-    /// The full name of the innermost enclosing element (message, service or package).
-    scope: String,
+    /// The full name of the innermost enclosing element (message, service or package),
+    /// shared by every use in it.
+    scope: Rc<str>,
     name: &'a str,
     /// Types must resolve; an unknown option is left to the compiler to report.
     is_type: bool,
 }
 
 fn collect_uses(file: &FileDescriptorProto) -> Vec<Use<'_>> {
-    let package = file.package.as_deref().unwrap_or_default();
+    let package: Rc<str> = file.package.as_deref().unwrap_or_default().into();
     let mut uses = Vec::new();
     if let Some(options) = &file.options {
-        option_uses(package, &options.uninterpreted_option, &mut uses);
+        option_uses(&package, &options.uninterpreted_option, &mut uses);
     }
     for message in &file.message_type {
-        message_uses(package, message, &mut uses);
+        message_uses(&package, message, &mut uses);
     }
     for e in &file.enum_type {
         if let Some(options) = &e.options {
-            option_uses(package, &options.uninterpreted_option, &mut uses);
+            option_uses(&package, &options.uninterpreted_option, &mut uses);
         }
         for value in &e.value {
             if let Some(options) = &value.options {
-                option_uses(package, &options.uninterpreted_option, &mut uses);
+                option_uses(&package, &options.uninterpreted_option, &mut uses);
             }
         }
     }
     for extension in &file.extension {
-        field_uses(package, extension, &mut uses);
+        field_uses(&package, extension, &mut uses);
     }
     for service in &file.service {
-        let scope = join(package, service.name());
+        let scope: Rc<str> = join(&package, service.name()).into();
         if let Some(options) = &service.options {
             option_uses(&scope, &options.uninterpreted_option, &mut uses);
         }
@@ -153,8 +155,8 @@ fn collect_uses(file: &FileDescriptorProto) -> Vec<Use<'_>> {
     uses
 }
 
-fn message_uses<'a>(scope: &str, message: &'a DescriptorProto, uses: &mut Vec<Use<'a>>) {
-    let full = join(scope, message.name());
+fn message_uses<'a>(scope: &Rc<str>, message: &'a DescriptorProto, uses: &mut Vec<Use<'a>>) {
+    let full: Rc<str> = join(scope, message.name()).into();
     if let Some(options) = &message.options {
         option_uses(&full, &options.uninterpreted_option, uses);
     }
@@ -181,10 +183,10 @@ fn message_uses<'a>(scope: &str, message: &'a DescriptorProto, uses: &mut Vec<Us
     }
 }
 
-fn field_uses<'a>(scope: &str, field: &'a FieldDescriptorProto, uses: &mut Vec<Use<'a>>) {
+fn field_uses<'a>(scope: &Rc<str>, field: &'a FieldDescriptorProto, uses: &mut Vec<Use<'a>>) {
     for name in [&field.type_name, &field.extendee].into_iter().flatten() {
         uses.push(Use {
-            scope: scope.to_owned(),
+            scope: Rc::clone(scope),
             name,
             is_type: true,
         });
@@ -195,11 +197,11 @@ fn field_uses<'a>(scope: &str, field: &'a FieldDescriptorProto, uses: &mut Vec<U
 }
 
 /// The extension in `(confluent.field_meta).doc` is `confluent.field_meta`.
-fn option_uses<'a>(scope: &str, options: &'a [UninterpretedOption], uses: &mut Vec<Use<'a>>) {
+fn option_uses<'a>(scope: &Rc<str>, options: &'a [UninterpretedOption], uses: &mut Vec<Use<'a>>) {
     for option in options {
         for part in option.name.iter().filter(|p| p.is_extension) {
             uses.push(Use {
-                scope: scope.to_owned(),
+                scope: Rc::clone(scope),
                 name: &part.name_part,
                 is_type: false,
             });
@@ -207,37 +209,39 @@ fn option_uses<'a>(scope: &str, options: &'a [UninterpretedOption], uses: &mut V
     }
 }
 
-/// The full names `name` may mean from `scope`, innermost first (protobuf's scoping).
-fn candidate_names(scope: &str, name: &str) -> Vec<String> {
-    if let Some(absolute) = name.strip_prefix('.') {
-        return vec![absolute.to_owned()];
-    }
-    let mut names = Vec::new();
-    let mut scope = scope;
-    loop {
-        names.push(join(scope, name));
-        if scope.is_empty() {
-            return names;
-        }
-        scope = scope.rsplit_once('.').map_or("", |(parent, _)| parent);
-    }
+/// The full names `name` may mean from `scope`, innermost first (protobuf's scoping),
+/// made one at a time: the search usually stops at the first.
+fn candidate_names<'a>(scope: &'a str, name: &'a str) -> impl Iterator<Item = String> + 'a {
+    let absolute = name.strip_prefix('.');
+    let relative = absolute.is_none().then(|| {
+        std::iter::successors(Some(scope), |s| {
+            (!s.is_empty()).then(|| s.rsplit_once('.').map_or("", |(parent, _)| parent))
+        })
+        .map(move |s| join(s, name))
+    });
+    absolute
+        .map(str::to_owned)
+        .into_iter()
+        .chain(relative.into_iter().flatten())
 }
 
-/// The files, dependencies first and the main file last, as the compiler should read
-/// them; and the first type used that is defined nowhere, as `(file, name)`, to report if
-/// the compiler refuses the amended files.
-pub(super) struct Amended {
-    pub files: Vec<(String, FileDescriptorProto)>,
-    pub unresolved: Option<(String, String)>,
+/// A type a file uses that no file defines: the compiler would refuse it however the
+/// imports were written.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct Unresolved {
+    pub file: String,
+    pub name: String,
 }
 
-/// Amends each file's imports (see the module comment). A file may only gain imports of
-/// the files before it and of the built-ins, so no import cycle can appear.
-pub(super) fn amend(files: Vec<(String, FileDescriptorProto)>) -> Amended {
+/// Amends each file's imports (see the module comment); the files come dependencies
+/// first and the main file last. A file may only gain imports of the files before it and
+/// of the built-ins, so no import cycle can appear.
+pub(super) fn amend(
+    files: Vec<(String, FileDescriptorProto)>,
+) -> Result<Vec<(String, FileDescriptorProto)>, Unresolved> {
     let openable: HashSet<String> = files.iter().map(|(name, _)| name.clone()).collect();
     let builtins = builtin_definitions();
     let mut earlier = Definitions::default();
-    let mut unresolved = None;
     let mut amended = Vec::with_capacity(files.len());
     for (name, mut file) in files {
         drop_unopenable_imports(&mut file, &openable);
@@ -246,37 +250,39 @@ pub(super) fn amend(files: Vec<(String, FileDescriptorProto)>) -> Amended {
         let mut imports: HashSet<String> = file.dependency.iter().cloned().collect();
         let mut added = Vec::new();
         for used in collect_uses(&file) {
-            let found = candidate_names(&used.scope, used.name)
-                .into_iter()
-                .find_map(|full| {
-                    if !own.files_defining(&full).is_empty() {
-                        return Some(None);
-                    }
-                    let defining: Vec<&String> = earlier
-                        .files_defining(&full)
-                        .iter()
-                        .chain(
-                            // A dependency under a built-in's path replaces the built-in.
-                            builtins
-                                .files_defining(&full)
-                                .iter()
-                                .filter(|f| !openable.contains(*f)),
-                        )
-                        .collect();
-                    if defining.iter().any(|f| imports.contains(*f)) {
-                        return Some(None);
-                    }
-                    defining.first().map(|f| Some((*f).clone()))
-                });
+            let found = candidate_names(&used.scope, used.name).find_map(|full| {
+                if !own.files_defining(&full).is_empty() {
+                    return Some(None);
+                }
+                let defining: Vec<&String> = earlier
+                    .files_defining(&full)
+                    .iter()
+                    .chain(
+                        // A dependency under a built-in's path replaces the built-in.
+                        builtins
+                            .files_defining(&full)
+                            .iter()
+                            .filter(|f| !openable.contains(*f)),
+                    )
+                    .collect();
+                if defining.iter().any(|f| imports.contains(*f)) {
+                    return Some(None);
+                }
+                defining.first().map(|f| Some((*f).clone()))
+            });
             match found {
                 Some(Some(import)) => {
                     imports.insert(import.clone());
                     added.push(import);
                 }
                 Some(None) => {}
-                None if used.is_type && unresolved.is_none() => {
-                    unresolved = Some((name.clone(), used.name.trim_start_matches('.').into()));
+                None if used.is_type => {
+                    return Err(Unresolved {
+                        file: name,
+                        name: used.name.trim_start_matches('.').to_owned(),
+                    });
                 }
+                // An unknown option is the compiler's to report, in its words.
                 None => {}
             }
         }
@@ -284,10 +290,7 @@ pub(super) fn amend(files: Vec<(String, FileDescriptorProto)>) -> Amended {
         earlier.add_file(&name, &file);
         amended.push((name, file));
     }
-    Amended {
-        files: amended,
-        unresolved,
-    }
+    Ok(amended)
 }
 
 /// Drops imports that open neither one of `openable` nor a built-in, keeping the public
@@ -337,11 +340,11 @@ mod tests {
     #[test]
     fn names_are_searched_from_the_innermost_scope_out() {
         assert_eq!(
-            candidate_names("a.b.M", "X.Y"),
+            candidate_names("a.b.M", "X.Y").collect::<Vec<_>>(),
             ["a.b.M.X.Y", "a.b.X.Y", "a.X.Y", "X.Y"]
         );
-        assert_eq!(candidate_names("a.M", ".z.X"), ["z.X"]);
-        assert_eq!(candidate_names("", "X"), ["X"]);
+        assert_eq!(candidate_names("a.M", ".z.X").collect::<Vec<_>>(), ["z.X"]);
+        assert_eq!(candidate_names("", "X").collect::<Vec<_>>(), ["X"]);
     }
 
     #[test]
@@ -355,9 +358,8 @@ mod tests {
             "syntax = \"proto3\"; package q; import \"stray.proto\"; import public \"google/protobuf/empty.proto\";\n\
              message M { p.Outer.Inner a = 1; google.type.Money b = 2; google.protobuf.Empty c = 3; }",
         );
-        let amended = amend(vec![outer, main]);
-        assert!(amended.unresolved.is_none());
-        let (_, main) = &amended.files[1];
+        let amended = amend(vec![outer, main]).expect("every name resolves");
+        let (_, main) = &amended[1];
         assert_eq!(
             main.dependency,
             [
@@ -375,10 +377,12 @@ mod tests {
             "main.proto",
             "syntax = \"proto3\"; message M { nowhere.X a = 1; M self = 2; }",
         );
-        let amended = amend(vec![main]);
         assert_eq!(
-            amended.unresolved,
-            Some(("main.proto".to_owned(), "nowhere.X".to_owned()))
+            amend(vec![main]).err(),
+            Some(Unresolved {
+                file: "main.proto".to_owned(),
+                name: "nowhere.X".to_owned()
+            })
         );
     }
 
@@ -389,11 +393,12 @@ mod tests {
             "syntax = \"proto3\"; package p; message A { B b = 1; }",
         );
         let second = parsed("b.proto", "syntax = \"proto3\"; package p; message B {}");
-        let amended = amend(vec![first, second]);
-        assert!(amended.files[0].1.dependency.is_empty());
         assert_eq!(
-            amended.unresolved,
-            Some(("a.proto".to_owned(), "B".to_owned()))
+            amend(vec![first, second]).err(),
+            Some(Unresolved {
+                file: "a.proto".to_owned(),
+                name: "B".to_owned()
+            })
         );
     }
 }

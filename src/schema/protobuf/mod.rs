@@ -102,7 +102,7 @@ fn compile(
 }
 
 /// Compiles again with every file's imports amended to what it uses ([`lenient`]).
-/// `None` when no file parses differently, so the first error stands.
+/// `None` when some file does not even parse, so the compiler's first error stands.
 fn compile_leniently(
     files: &HashMap<String, Source>,
     order: &[String],
@@ -119,21 +119,26 @@ fn compile_leniently(
         };
         parsed.push((name.clone(), fd));
     }
-    let amended = lenient::amend(parsed);
+    let amended = match lenient::amend(parsed) {
+        Ok(amended) => amended,
+        // Confluent's words; the compiler's would suggest an import could fix it. As in
+        // `error_text`, only a dependency's file is named.
+        Err(lenient::Unresolved { file, name }) => {
+            let place = if file == main {
+                String::new()
+            } else {
+                format!("{file}: ")
+            };
+            return Some(Err(SchemaError::new(format!(
+                "{place}Could not resolve type '{name}'"
+            ))));
+        }
+    };
     let amended_files = amended
-        .files
         .into_iter()
         .map(|(name, fd)| (name, Source::Descriptor(Box::new(fd))))
         .collect();
-    let result = compile(&Arc::new(amended_files), main);
-    Some(result.map_err(|err| match amended.unresolved {
-        // The compiler's words for a missing name assume an import could fix it.
-        Some((file, name)) if file == main => {
-            SchemaError::new(format!("Could not resolve type '{name}'"))
-        }
-        Some((file, name)) => SchemaError::new(format!("{file}: Could not resolve type '{name}'")),
-        None => err,
-    }))
+    Some(compile(&Arc::new(amended_files), main))
 }
 
 fn error_text(err: &protox::Error, main: &str) -> String {
