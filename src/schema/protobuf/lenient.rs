@@ -13,7 +13,8 @@ use std::rc::Rc;
 use std::sync::OnceLock;
 
 use prost_reflect::prost_types::{
-    DescriptorProto, FieldDescriptorProto, FileDescriptorProto, UninterpretedOption,
+    DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto,
+    UninterpretedOption,
 };
 use protox::file::{File, FileResolver, GoogleFileResolver};
 
@@ -119,14 +120,7 @@ fn collect_uses(file: &FileDescriptorProto) -> Vec<Use<'_>> {
         message_uses(&package, message, &mut uses);
     }
     for e in &file.enum_type {
-        if let Some(options) = &e.options {
-            option_uses(&package, &options.uninterpreted_option, &mut uses);
-        }
-        for value in &e.value {
-            if let Some(options) = &value.options {
-                option_uses(&package, &options.uninterpreted_option, &mut uses);
-            }
-        }
+        enum_uses(&package, e, &mut uses);
     }
     for extension in &file.extension {
         field_uses(&package, extension, &mut uses);
@@ -169,17 +163,22 @@ fn message_uses<'a>(scope: &Rc<str>, message: &'a DescriptorProto, uses: &mut Ve
         }
     }
     for e in &message.enum_type {
-        if let Some(options) = &e.options {
-            option_uses(&full, &options.uninterpreted_option, uses);
-        }
-        for value in &e.value {
-            if let Some(options) = &value.options {
-                option_uses(&full, &options.uninterpreted_option, uses);
-            }
-        }
+        enum_uses(&full, e, uses);
     }
     for nested in &message.nested_type {
         message_uses(&full, nested, uses);
+    }
+}
+
+/// An enum uses names only in its options and its values' options.
+fn enum_uses<'a>(scope: &Rc<str>, e: &'a EnumDescriptorProto, uses: &mut Vec<Use<'a>>) {
+    if let Some(options) = &e.options {
+        option_uses(scope, &options.uninterpreted_option, uses);
+    }
+    for value in &e.value {
+        if let Some(options) = &value.options {
+            option_uses(scope, &options.uninterpreted_option, uses);
+        }
     }
 }
 
