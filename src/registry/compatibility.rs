@@ -285,11 +285,7 @@ fn render_messages(report: &CompatReport, old_text: Option<&str>, config: &Confi
     if let Some(text) = old_text {
         messages.push(format!("{{oldSchema: '{text}'}}"));
     }
-    let validate_fields = config
-        .extra
-        .get("validateFields")
-        .and_then(serde_json::Value::as_bool)
-        .unwrap_or(false);
+    let validate_fields = super::settings::validate_fields(config);
     messages.push(format!(
         "{{validateFields: '{validate_fields}', compatibility: '{}'}}",
         config.level()

@@ -1,12 +1,12 @@
 //! Registering a schema under a subject (`POST /subjects/{s}/versions`).
 
 use super::references::invalid_schema;
-use super::{Registry, RegistryError, SchemaRequest, SchemaVersion, merge};
+use super::{Registry, RegistryError, SchemaRequest, SchemaVersion, merge, settings};
 use crate::model::{
     Config, Mode, Reference, Subject, next_version, schema_id_in_range, version_in_range,
 };
-use crate::schema::ParsedSchema;
 use crate::schema::identity::{IdentityInput, ReferenceKey, identity_digest};
+use crate::schema::{ParseOptions, ParsedSchema};
 use crate::storage::{NewSchema, NewVersion, Registered, StoreError, StoredSchema, VersionRow};
 
 /// How often a registration is retried when another writer changed the subject between
@@ -111,7 +111,10 @@ impl Registry {
         let (mut references, dependencies) = self
             .resolve_references(request.schema_type, &request.references)
             .await?;
-        let parsed = ParsedSchema::parse(request.schema_type, text, &dependencies)
+        let options = ParseOptions {
+            validate_fields: settings::validate_fields(config),
+        };
+        let parsed = ParsedSchema::parse_with(request.schema_type, text, &dependencies, options)
             .map_err(|e| invalid_schema(request.schema_type, e))?;
         let canonical_text = if normalize {
             references.sort_by(|a, b| {

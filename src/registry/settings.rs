@@ -20,6 +20,16 @@ impl Scope<'_> {
     }
 }
 
+/// Confluent's `validateFields`, off unless set: with it on, Protobuf imports must be
+/// exact (see [`ParseOptions`](crate::schema::ParseOptions)).
+pub(super) fn validate_fields(config: &Config) -> bool {
+    config
+        .extra
+        .get("validateFields")
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(false)
+}
+
 impl Registry {
     pub(super) async fn stored_config(&self, scope: &str) -> Result<Option<Config>, RegistryError> {
         let Some(value) = self.store().config(scope).await? else {

@@ -43,6 +43,16 @@ impl SchemaError {
     }
 }
 
+/// How strictly a schema text is read (from the subject's or global config).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// Confluent's `validateFields`. Off (Confluent's default), a Protobuf file may use
+    /// types of any referenced file or built-in without importing them and may import a
+    /// file no reference names; on, imports must be exact. Stored schemas are always read
+    /// with it off, since they were accepted once. Avro and JSON Schema ignore it so far.
+    pub validate_fields: bool,
+}
+
 /// A schema that parsed and validated, in any format.
 #[derive(Debug, Clone)]
 pub enum ParsedSchema {
@@ -52,16 +62,27 @@ pub enum ParsedSchema {
 }
 
 impl ParsedSchema {
-    /// Parses `text` of the given type with its dependencies.
+    /// Parses `text` of the given type with its dependencies, with the default options.
     pub fn parse(
         schema_type: SchemaType,
         text: &str,
         dependencies: &[Dependency],
     ) -> Result<Self, SchemaError> {
+        Self::parse_with(schema_type, text, dependencies, ParseOptions::default())
+    }
+
+    /// Parses `text` of the given type with its dependencies.
+    pub fn parse_with(
+        schema_type: SchemaType,
+        text: &str,
+        dependencies: &[Dependency],
+        options: ParseOptions,
+    ) -> Result<Self, SchemaError> {
         match schema_type {
             SchemaType::Avro => avro::AvroSchema::parse(text, dependencies).map(Self::Avro),
             SchemaType::Protobuf => {
-                protobuf::ProtobufSchema::parse(text, dependencies).map(Self::Protobuf)
+                protobuf::ProtobufSchema::parse_with(text, dependencies, options)
+                    .map(Self::Protobuf)
             }
             SchemaType::Json => json::JsonSchema::parse(text, dependencies).map(Self::Json),
         }

@@ -12,6 +12,7 @@ mod formats;
 mod id_ranges;
 mod portal;
 mod portal_catalog;
+mod protobuf_leniency;
 mod schemas;
 mod subjects;
 mod transport;

@@ -25,6 +25,28 @@ pub const FILES: &[(&str, &str)] = &[
     ("google/type/timeofday.proto", GOOGLE_TIMEOFDAY),
 ];
 
+/// The `google/protobuf` files protox provides.
+pub const WELL_KNOWN: &[&str] = &[
+    "google/protobuf/any.proto",
+    "google/protobuf/api.proto",
+    "google/protobuf/descriptor.proto",
+    "google/protobuf/duration.proto",
+    "google/protobuf/empty.proto",
+    "google/protobuf/field_mask.proto",
+    "google/protobuf/source_context.proto",
+    "google/protobuf/struct.proto",
+    "google/protobuf/timestamp.proto",
+    "google/protobuf/type.proto",
+    "google/protobuf/wrappers.proto",
+    "google/protobuf/compiler/plugin.proto",
+];
+
+/// Whether a built-in file of that name exists (`is_builtin` reserves the whole
+/// `google/protobuf/` folder; this is what an import of it would find).
+pub fn exists(name: &str) -> bool {
+    WELL_KNOWN.contains(&name) || source(name).is_some()
+}
+
 /// The source of a built-in file, if `name` is one.
 pub fn source(name: &str) -> Option<&'static str> {
     FILES.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)

@@ -55,6 +55,12 @@ impl ProtobufSchema {
         self.file().dependencies().any(|d| !loadable(d.name()))
     }
 
+    /// Whether the main file was compiled with imports other than those written
+    /// (Confluent's leniency, [`lenient`](super::lenient)).
+    pub fn imports_amended(&self) -> bool {
+        self.file.file_descriptor_proto().dependency != self.source.dependency
+    }
+
     /// The main file as one `.proto` that imports only files `loadable` accepts (see the
     /// module documentation of `flatten.rs`). `loadable` should accept `google/protobuf/*`
     /// files only if the reader has them.

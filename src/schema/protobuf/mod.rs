@@ -3,6 +3,7 @@
 //!
 //! Public surface:
 //! - `ProtobufSchema::parse(text, dependencies) -> Result<ProtobufSchema, SchemaError>`
+//!   (`parse_with` takes [`ParseOptions`]: `validate_fields` makes imports strict)
 //! - `canonical_text()`, `normalized_text()`, `serialized()`
 //! - `message_names()`, `message_by_indexes(&[i32])`
 //! - `compat::diff(original, update)`, `compat::check(reader, writer)`
@@ -11,12 +12,15 @@
 //!
 //! Files are compiled with protox against the dependencies (import path -> text), the
 //! built-in Confluent and `google/type` files ([`builtin`]) and protox's well-known types.
+//! A file that does not compile as written is compiled again with its imports amended to
+//! what it uses ([`lenient`]), unless `validate_fields` is set.
 
 mod builtin;
 pub mod compat;
 mod descriptor_check;
 pub(crate) mod fields;
 mod flatten;
+mod lenient;
 mod option_text;
 mod print;
 mod scan;
@@ -31,7 +35,7 @@ use prost_reflect::prost_types::FileDescriptorProto;
 use prost_reflect::{DescriptorPool, FileDescriptor, MessageDescriptor};
 use protox::file::{ChainFileResolver, File, FileResolver, GoogleFileResolver};
 
-use super::{Dependency, SchemaError};
+use super::{Dependency, ParseOptions, SchemaError};
 
 pub use builtin::is_builtin;
 
@@ -56,7 +60,7 @@ enum Source {
 
 /// Dependencies by import path, then the built-in files.
 struct MemoryResolver {
-    files: HashMap<String, Source>,
+    files: Arc<HashMap<String, Source>>,
 }
 
 impl FileResolver for MemoryResolver {
@@ -74,6 +78,67 @@ impl FileResolver for MemoryResolver {
             },
         }
     }
+}
+
+/// Compiles `main` against `files` and the built-ins.
+fn compile(
+    files: &Arc<HashMap<String, Source>>,
+    main: &str,
+) -> Result<FileDescriptor, SchemaError> {
+    let mut resolver = ChainFileResolver::new();
+    resolver.add(MemoryResolver {
+        files: Arc::clone(files),
+    });
+    resolver.add(GoogleFileResolver::new());
+    let mut compiler = protox::Compiler::with_file_resolver(resolver);
+    compiler.include_imports(true);
+    compiler
+        .open_file(main)
+        .map_err(|e| SchemaError::new(error_text(&e, main)))?;
+    compiler
+        .descriptor_pool()
+        .get_file_by_name(main)
+        .ok_or_else(|| SchemaError::new("the schema did not compile"))
+}
+
+/// Compiles again with every file's imports amended to what it uses ([`lenient`]).
+/// `None` when some file does not even parse, so the compiler's first error stands.
+fn compile_leniently(
+    files: &HashMap<String, Source>,
+    order: &[String],
+    main: &str,
+) -> Option<Result<FileDescriptor, SchemaError>> {
+    let mut parsed = Vec::with_capacity(order.len());
+    for name in order {
+        let fd = match files.get(name)? {
+            Source::Text(text) => File::from_source(name, text)
+                .ok()?
+                .file_descriptor_proto()
+                .clone(),
+            Source::Descriptor(fd) => (**fd).clone(),
+        };
+        parsed.push((name.clone(), fd));
+    }
+    let amended = match lenient::amend(parsed) {
+        Ok(amended) => amended,
+        // Confluent's words; the compiler's would suggest an import could fix it. As in
+        // `error_text`, only a dependency's file is named.
+        Err(lenient::Unresolved { file, name }) => {
+            let place = if file == main {
+                String::new()
+            } else {
+                format!("{file}: ")
+            };
+            return Some(Err(SchemaError::new(format!(
+                "{place}Could not resolve type '{name}'"
+            ))));
+        }
+    };
+    let amended_files = amended
+        .into_iter()
+        .map(|(name, fd)| (name, Source::Descriptor(Box::new(fd))))
+        .collect();
+    Some(compile(&Arc::new(amended_files), main))
 }
 
 fn error_text(err: &protox::Error, main: &str) -> String {
@@ -103,9 +168,21 @@ fn decode_descriptor(text: &str) -> Option<FileDescriptorProto> {
 
 impl ProtobufSchema {
     /// Parses `.proto` text (or base64 of a serialized `FileDescriptorProto`) with its
-    /// dependencies (import path and text, dependencies first).
+    /// dependencies (import path and text, dependencies first), with Confluent's default
+    /// leniency about imports.
     pub fn parse(text: &str, dependencies: &[Dependency]) -> Result<Self, SchemaError> {
+        Self::parse_with(text, dependencies, ParseOptions::default())
+    }
+
+    /// [`parse`](Self::parse), with `options.validate_fields` asking for exact imports.
+    pub fn parse_with(
+        text: &str,
+        dependencies: &[Dependency],
+        options: ParseOptions,
+    ) -> Result<Self, SchemaError> {
         let mut files = HashMap::new();
+        // Dependencies first, the main file last: the order imports may point in.
+        let mut order = Vec::new();
         for dependency in dependencies {
             let source = if scan::max_depth(&dependency.text) > MAX_DEPTH {
                 return Err(SchemaError::new(format!(
@@ -122,7 +199,9 @@ impl ProtobufSchema {
             } else {
                 Source::Text(dependency.text.clone())
             };
-            files.insert(dependency.name.clone(), source);
+            if files.insert(dependency.name.clone(), source).is_none() {
+                order.push(dependency.name.clone());
+            }
         }
         let mut file_name = String::from("default.proto");
         let mut n = 0;
@@ -161,17 +240,13 @@ impl ProtobufSchema {
             },
         };
         files.insert(file_name.clone(), main);
+        order.push(file_name.clone());
 
-        let mut resolver = ChainFileResolver::new();
-        resolver.add(MemoryResolver { files });
-        resolver.add(GoogleFileResolver::new());
-        let mut compiler = protox::Compiler::with_file_resolver(resolver);
-        compiler.include_imports(true);
-        compiler
-            .open_file(&file_name)
-            .map_err(|e| SchemaError::new(error_text(&e, &file_name)))?;
-        let Some(file) = compiler.descriptor_pool().get_file_by_name(&file_name) else {
-            return Err(SchemaError::new("the schema did not compile"));
+        let files = Arc::new(files);
+        let file = match compile(&files, &file_name) {
+            Ok(file) => file,
+            Err(err) if options.validate_fields => return Err(err),
+            Err(err) => compile_leniently(&files, &order, &file_name).ok_or(err)??,
         };
         Ok(Self {
             source: Arc::new(source),

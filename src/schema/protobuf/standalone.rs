@@ -30,10 +30,10 @@ pub fn single_root_text(
     dependencies: &[Dependency],
     loadable: impl Fn(&str) -> bool + Copy,
 ) -> String {
-    let flattened = if imports_beyond(text, loadable) {
+    let flattened = if imports_beyond(text, loadable) || may_use_unimported(text, dependencies) {
         ProtobufSchema::parse(text, dependencies)
             .ok()
-            .filter(|parsed| parsed.imports_beyond(loadable))
+            .filter(|parsed| parsed.imports_beyond(loadable) || parsed.imports_amended())
             .map(|parsed| parsed.self_contained_text(loadable))
     } else {
         None
@@ -55,6 +55,13 @@ pub fn single_root_text(
     format!(
         "{text}{separator}// @RootNode\n// Not part of the schema: this file declares no message.\nmessage {name} {{}}\n"
     )
+}
+
+/// Whether the text could use a type it does not import (Confluent's leniency): of a
+/// dependency, or of a built-in (all in the `google` and `confluent` packages). Only a
+/// parse tells for sure; this cheap look spares the parse of most files.
+fn may_use_unimported(text: &str, dependencies: &[Dependency]) -> bool {
+    !dependencies.is_empty() || text.contains("google.") || text.contains("confluent.")
 }
 
 /// Whether an `import` line of the text names a file `loadable` refuses (a cheap look
@@ -170,5 +177,24 @@ mod tests {
         assert_eq!(single_root_text(text, &[], |_| false), text);
         assert!(imports_beyond("import public \"b.proto\";", |_| false));
         assert!(!imports_beyond("// import \"b.proto\";", |_| false));
+    }
+
+    #[test]
+    fn types_used_without_an_import_are_imported_or_copied_in() {
+        let text = "syntax = \"proto3\";\npackage a;\n\nmessage A {\n  b.B b = 1;\n  google.type.Date d = 2;\n}\n";
+        let dependencies = [Dependency {
+            name: "b.proto".into(),
+            text: "syntax = \"proto3\";\npackage b;\n\nmessage B {\n  string s = 1;\n}\n".into(),
+        }];
+        let shown = single_root_text(text, &dependencies, |name| name.starts_with("google/"));
+        assert!(
+            shown.contains("import \"google/type/date.proto\";"),
+            "{shown}"
+        );
+        assert!(!shown.contains("import \"b.proto\""), "{shown}");
+        assert!(shown.contains("message B {"), "{shown}");
+        // Loadable as well, the dependency is imported rather than copied.
+        let shown = single_root_text(text, &dependencies, |_| true);
+        assert!(shown.contains("import \"b.proto\";"), "{shown}");
     }
 }

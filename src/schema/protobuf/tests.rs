@@ -1,5 +1,5 @@
 use super::*;
-use crate::schema::Dependency;
+use crate::schema::{Dependency, ParseOptions};
 
 fn parse(text: &str) -> ProtobufSchema {
     match ProtobufSchema::parse(text, &[]) {
@@ -139,8 +139,21 @@ fn imports_resolve_through_dependencies_nested() {
         Err(e) => panic!("{e}"),
     };
     assert_eq!(schema.message_names(), vec!["Main".to_owned()]);
-    // Missing the nested dependency is an error naming it.
-    let err = ProtobufSchema::parse(main, &[a]).err().map(|e| e.0);
+    // Missing the nested dependency: by default (lenient imports) the type it should
+    // have defined resolves nowhere; with exact imports the import itself is the error.
+    let err = ProtobufSchema::parse(main, std::slice::from_ref(&a))
+        .err()
+        .map(|e| e.0);
+    assert_eq!(
+        err.as_deref(),
+        Some("a.proto: Could not resolve type 'b.B'")
+    );
+    let strict = ParseOptions {
+        validate_fields: true,
+    };
+    let err = ProtobufSchema::parse_with(main, &[a], strict)
+        .err()
+        .map(|e| e.0);
     assert!(err.is_some_and(|e| e.contains("dir/b.proto")));
 }
 
@@ -247,5 +260,115 @@ fn check_reports_incompatible_changes_only() {
 fn fuzzed_descriptors_are_refused() {
     for input in ["YgF4", "EgEt", "IgMKAS0="] {
         assert!(ProtobufSchema::parse(input, &[]).is_err(), "{input}");
+    }
+}
+
+/// Confluent's default (`validateFields` off) and the strict reading.
+mod import_leniency {
+    use super::*;
+
+    const STRICT: ParseOptions = ParseOptions {
+        validate_fields: true,
+    };
+
+    fn outer() -> Dependency {
+        Dependency {
+            name: "outer.proto".into(),
+            text: "syntax = \"proto3\";\npackage shop.common;\n\nmessage Outer {\n  \
+                   Inner inner = 1;\n\n  message Inner {\n    string code = 1;\n  }\n}\n"
+                .into(),
+        }
+    }
+
+    /// Parses leniently, insists on success, and checks the text is kept as written
+    /// while the strict reading refuses it.
+    fn lenient_only(text: &str, dependencies: &[Dependency]) -> ProtobufSchema {
+        let schema = match ProtobufSchema::parse(text, dependencies) {
+            Ok(schema) => schema,
+            Err(e) => panic!("lenient parse failed: {e}\n{text}"),
+        };
+        assert_eq!(schema.canonical_text(), text);
+        assert!(
+            ProtobufSchema::parse_with(text, dependencies, STRICT).is_err(),
+            "strict parse accepted\n{text}"
+        );
+        schema
+    }
+
+    #[test]
+    fn a_nested_message_of_a_reference_needs_no_import() {
+        let qualified = "syntax = \"proto3\";\npackage shop.orders;\n\nmessage Order {\n  \
+                         shop.common.Outer.Inner code = 1;\n}\n";
+        let schema = lenient_only(qualified, &[outer()]);
+        let order = schema.pool().get_message_by_name("shop.orders.Order");
+        let field = order.and_then(|m| m.get_field_by_name("code"));
+        let kind = field.map(|f| f.kind());
+        assert!(
+            matches!(&kind, Some(prost_reflect::Kind::Message(m)) if m.full_name() == "shop.common.Outer.Inner"),
+            "{kind:?}"
+        );
+        let relative = "syntax = \"proto3\";\npackage shop.common;\n\nmessage Line {\n  \
+                        Outer.Inner code = 1;\n  repeated Outer outers = 2;\n}\n";
+        lenient_only(relative, &[outer()]);
+    }
+
+    #[test]
+    fn an_import_no_reference_names_is_dropped_but_kept_in_the_text() {
+        let text = "syntax = \"proto3\";\npackage shop.orders;\n\nimport \"shop/common/outer.proto\";\n\n\
+                    message Order {\n  shop.common.Outer.Inner code = 1;\n}\n";
+        let schema = lenient_only(text, &[outer()]);
+        let imports: Vec<String> = schema
+            .file()
+            .dependencies()
+            .map(|f| f.name().to_owned())
+            .collect();
+        assert_eq!(imports, ["outer.proto"]);
+        // An unused stray import alone is tolerated too.
+        let unused = "syntax = \"proto3\";\n\nimport \"nowhere.proto\";\n\nmessage M {\n  string s = 1;\n}\n";
+        lenient_only(unused, &[]);
+    }
+
+    #[test]
+    fn built_ins_need_no_import() {
+        let text = "syntax = \"proto3\";\npackage shop.crm;\n\nmessage Customer {\n  \
+                    google.type.PostalAddress address = 1;\n  google.protobuf.Timestamp since = 2;\n  \
+                    confluent.type.Decimal balance = 3;\n}\n";
+        lenient_only(text, &[]);
+        let meta = "syntax = \"proto3\";\n\nmessage M {\n  string s = 1 [(confluent.field_meta).doc = \"d\"];\n}\n";
+        lenient_only(meta, &[]);
+    }
+
+    #[test]
+    fn a_referenced_file_may_itself_lack_imports() {
+        let customer = Dependency {
+            name: "customer.proto".into(),
+            text: "syntax = \"proto3\";\npackage crm;\n\nmessage Customer {\n  \
+                   google.type.PostalAddress address = 1;\n}\n"
+                .into(),
+        };
+        let text = "syntax = \"proto3\";\n\nimport \"customer.proto\";\n\nmessage Invoice {\n  \
+                    crm.Customer customer = 1;\n}\n";
+        lenient_only(text, &[customer]);
+    }
+
+    #[test]
+    fn a_name_defined_nowhere_is_refused_in_confluents_words() {
+        let text =
+            "syntax = \"proto3\";\npackage shop;\n\nmessage M {\n  nowhere.Thing t = 1;\n}\n";
+        let err = ProtobufSchema::parse(text, &[outer()]).err().map(|e| e.0);
+        assert_eq!(
+            err.as_deref(),
+            Some("Could not resolve type 'nowhere.Thing'")
+        );
+    }
+
+    #[test]
+    fn files_that_compile_as_written_are_unchanged() {
+        let text = "syntax = \"proto3\";\npackage shop.orders;\n\nimport \"outer.proto\";\n\n\
+                    message Order {\n  shop.common.Outer.Inner code = 1;\n}\n";
+        let lenient = ProtobufSchema::parse(text, &[outer()]).expect("parses");
+        let strict = ProtobufSchema::parse_with(text, &[outer()], STRICT).expect("parses");
+        assert_eq!(lenient.serialized(), strict.serialized());
+        assert_eq!(lenient.canonical_text(), strict.canonical_text());
     }
 }
