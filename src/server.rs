@@ -53,7 +53,7 @@ impl Default for ServerLimits {
     fn default() -> Self {
         Self {
             header_read_timeout: Duration::from_secs(10),
-            idle_timeout: Duration::from_secs(60),
+            idle_timeout: Duration::from_secs(75),
             max_connections: 10_000,
         }
     }
