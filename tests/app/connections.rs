@@ -76,6 +76,12 @@ async fn read_response(stream: &mut TcpStream) -> String {
         .expect("a response in time")
 }
 
+/// Asks for the subject list on `stream` and insists on a 200.
+async fn get_subjects(stream: &mut TcpStream) {
+    stream.write_all(GET_SUBJECTS).await.expect("write");
+    assert_eq!(read_response(stream).await, "http/1.1 200 ok");
+}
+
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack
         .windows(needle.len())
@@ -133,12 +139,10 @@ async fn a_connection_that_sends_nothing_is_closed_within_the_header_read_timeou
 async fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout() {
     let app = TestApp::spawn_with_server_limits(limits(5_000, 400, 100)).await;
     let mut stream = connect(&app).await;
-    stream.write_all(GET_SUBJECTS).await.expect("write");
-    assert_eq!(read_response(&mut stream).await, "http/1.1 200 ok");
+    get_subjects(&mut stream).await;
     // Within the idle timeout the connection is kept for the next request.
     tokio::time::sleep(Duration::from_millis(100)).await;
-    stream.write_all(GET_SUBJECTS).await.expect("write");
-    assert_eq!(read_response(&mut stream).await, "http/1.1 200 ok");
+    get_subjects(&mut stream).await;
     let elapsed = closed_after(&mut stream).await;
     assert!(
         elapsed >= Duration::from_millis(350),
@@ -156,11 +160,9 @@ async fn a_keep_alive_connection_may_idle_longer_than_the_header_read_timeout() 
     // not cut them between requests.
     let app = TestApp::spawn_with_server_limits(limits(200, 5_000, 100)).await;
     let mut stream = connect(&app).await;
-    stream.write_all(GET_SUBJECTS).await.expect("write");
-    assert_eq!(read_response(&mut stream).await, "http/1.1 200 ok");
+    get_subjects(&mut stream).await;
     tokio::time::sleep(Duration::from_millis(800)).await;
-    stream.write_all(GET_SUBJECTS).await.expect("write");
-    assert_eq!(read_response(&mut stream).await, "http/1.1 200 ok");
+    get_subjects(&mut stream).await;
 }
 
 /// A service that answers 200 after `delay`, standing in for a slow registration.
@@ -214,8 +216,7 @@ async fn a_slow_answer_is_not_cut_by_the_timeouts() {
     )
     .await;
     let mut stream = TcpStream::connect(addr).await.expect("connect");
-    stream.write_all(GET_SUBJECTS).await.expect("write");
-    assert_eq!(read_response(&mut stream).await, "http/1.1 200 ok");
+    get_subjects(&mut stream).await;
 }
 
 #[tokio::test]
