@@ -25,7 +25,7 @@ use crate::portal::{self, PortalState};
 use crate::registry::DeletedFilter;
 use crate::registry::Registry;
 use crate::secret::DatabaseUrl;
-use crate::server;
+use crate::server::{self, ServerLimits};
 use crate::storage::{Store, StoreError};
 
 /// Everything a running Herald holds.
@@ -145,11 +145,21 @@ fn into_axum_body(request: Request<Incoming>) -> Request<Body> {
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves, every request through
-/// [`App::front_door`].
+/// [`App::front_door`], with the default [`ServerLimits`].
 pub async fn serve(
     listener: TcpListener,
     app: &App,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    server::serve(listener, app.front_door(), shutdown).await
+    serve_with_limits(listener, app, ServerLimits::default(), shutdown).await
+}
+
+/// [`serve`] with the given connection limits (timeouts and the connection cap).
+pub async fn serve_with_limits(
+    listener: TcpListener,
+    app: &App,
+    limits: ServerLimits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    server::serve(listener, app.front_door(), limits, shutdown).await
 }

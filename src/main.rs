@@ -149,7 +149,7 @@ async fn serve(settings: ServeSettings) -> anyhow::Result<()> {
         database = %settings.database_url,
         "Herald is serving the Confluent Schema Registry API"
     );
-    app::serve(listener, &app, shutdown_signal()).await?;
+    app::serve_with_limits(listener, &app, settings.server_limits(), shutdown_signal()).await?;
     tracing::info!("Herald stopped");
     Ok(())
 }

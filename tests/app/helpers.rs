@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 
 use herald::app::{self, App};
+use herald::server::ServerLimits;
 use reqwest::{Client, Method, Response};
 use serde_json::{Value, json};
 
@@ -21,15 +22,25 @@ impl TestApp {
     }
 
     pub async fn spawn_with_limit(max_body_bytes: usize) -> Self {
-        Self::spawn_with(max_body_bytes, false).await
+        Self::spawn_with(max_body_bytes, false, ServerLimits::default()).await
+    }
+
+    /// A Herald whose connection loop has the given timeouts and connection cap.
+    pub async fn spawn_with_server_limits(limits: ServerLimits) -> Self {
+        Self::spawn_with(herald::config::DEFAULT_MAX_BODY_BYTES, false, limits).await
     }
 
     /// A Herald with the demo landscape (schemas-examples/) loaded.
     pub async fn spawn_with_demo() -> Self {
-        Self::spawn_with(herald::config::DEFAULT_MAX_BODY_BYTES, true).await
+        Self::spawn_with(
+            herald::config::DEFAULT_MAX_BODY_BYTES,
+            true,
+            ServerLimits::default(),
+        )
+        .await
     }
 
-    async fn spawn_with(max_body_bytes: usize, demo: bool) -> Self {
+    async fn spawn_with(max_body_bytes: usize, demo: bool, limits: ServerLimits) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("herald.db").display());
         let app = App::open(
@@ -51,7 +62,7 @@ impl TestApp {
         let addr = listener.local_addr().expect("addr");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
-            let _ = app::serve(listener, &app, async {
+            let _ = app::serve_with_limits(listener, &app, limits, async {
                 let _ = rx.await;
             })
             .await;

@@ -7,6 +7,7 @@ mod catalog;
 mod compatibility;
 mod concurrency;
 mod config_mode;
+mod connections;
 mod durability;
 mod formats;
 mod id_ranges;
