@@ -15,3 +15,4 @@ mod schemas;
 mod subjects;
 mod transport;
 mod validate;
+mod write_media_types;
