@@ -3,6 +3,7 @@
 mod helpers;
 
 mod bad_input;
+mod browser_guards;
 mod catalog;
 mod compatibility;
 mod concurrency;
