@@ -16,6 +16,7 @@ async fn every_confluent_body_type_is_accepted_and_others_are_415() {
         "application/vnd.schemaregistry.v1+json",
         "application/vnd.schemaregistry+json",
         "application/json; charset=utf-8",
+        "APPLICATION/JSON",
         "application/octet-stream",
     ]
     .into_iter()

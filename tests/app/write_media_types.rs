@@ -35,6 +35,16 @@ async fn send(
     (status, value)
 }
 
+/// Sends `body` without a `Content-Type` and with each simple type; every one must be
+/// refused with 415 and `code`.
+async fn assert_never_read(app: &TestApp, method: Method, path: &str, body: &str, code: i64) {
+    for content_type in SIMPLE_TYPES.map(Some).into_iter().chain([None]) {
+        let refused = send(app, method.clone(), path, content_type, body.to_owned()).await;
+        let message = assert_error(&refused, 415, code);
+        assert!(!message.is_empty(), "{path} {content_type:?}");
+    }
+}
+
 fn schema_body() -> String {
     json!({"schema": record("R", &[field("a", "int")]).to_string()}).to_string()
 }
@@ -61,26 +71,8 @@ const ONE_TEAM: &str = "teams:\n  - name: checkout\n    email: checkout@example.
 #[tokio::test]
 async fn register_without_or_with_a_simple_content_type_registers_nothing() {
     let app = TestApp::spawn().await;
-    let without = send(
-        &app,
-        Method::POST,
-        "/subjects/x/versions",
-        None,
-        schema_body(),
-    )
-    .await;
-    assert_error(&without, 415, 415);
-    for content_type in SIMPLE_TYPES {
-        let refused = send(
-            &app,
-            Method::POST,
-            "/subjects/x/versions",
-            Some(content_type),
-            schema_body(),
-        )
-        .await;
-        assert_error(&refused, 415, 415);
-    }
+    let body = schema_body();
+    assert_never_read(&app, Method::POST, "/subjects/x/versions", &body, 415).await;
     assert_eq!(subjects(&app).await, json!([]));
 }
 
@@ -133,44 +125,9 @@ async fn confluent_lookup_compatibility_config_and_mode_need_a_json_type() {
 }
 
 #[tokio::test]
-async fn every_confluent_body_type_is_still_read() {
-    let app = TestApp::spawn().await;
-    for (i, content_type) in [
-        "application/vnd.schemaregistry.v1+json",
-        "application/vnd.schemaregistry+json",
-        "application/json; charset=utf-8",
-        "APPLICATION/JSON",
-        "application/octet-stream",
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let (status, body) = send(
-            &app,
-            Method::POST,
-            &format!("/subjects/s{i}/versions"),
-            Some(content_type),
-            schema_body(),
-        )
-        .await;
-        assert_eq!(status, 200, "{content_type}: {body}");
-    }
-}
-
-#[tokio::test]
 async fn catalog_apply_as_text_plain_creates_nothing() {
     let app = TestApp::spawn().await;
-    for content_type in SIMPLE_TYPES.map(Some).into_iter().chain([None]) {
-        let refused = send(
-            &app,
-            Method::POST,
-            "/catalog/apply",
-            content_type,
-            ONE_TEAM.to_owned(),
-        )
-        .await;
-        assert_error(&refused, 415, 41510);
-    }
+    assert_never_read(&app, Method::POST, "/catalog/apply", ONE_TEAM, 41510).await;
     assert!(team_names(&app).await.is_empty());
 }
 
@@ -223,26 +180,8 @@ async fn catalog_files_are_read_as_yaml_or_json() {
 async fn catalog_entity_writes_need_json() {
     let app = TestApp::spawn().await;
     let team = json!({"name": "payments", "email": "p@example.com"}).to_string();
-    for content_type in SIMPLE_TYPES.map(Some).into_iter().chain([None]) {
-        let created = send(
-            &app,
-            Method::POST,
-            "/catalog/teams",
-            content_type,
-            team.clone(),
-        )
-        .await;
-        assert_error(&created, 415, 41510);
-        let put = send(
-            &app,
-            Method::PUT,
-            "/catalog/teams/payments",
-            content_type,
-            team.clone(),
-        )
-        .await;
-        assert_error(&put, 415, 41510);
-    }
+    assert_never_read(&app, Method::POST, "/catalog/teams", &team, 41510).await;
+    assert_never_read(&app, Method::PUT, "/catalog/teams/payments", &team, 41510).await;
     assert!(team_names(&app).await.is_empty());
     let created = send(
         &app,
@@ -259,17 +198,14 @@ async fn catalog_entity_writes_need_json() {
 async fn asyncapi_import_needs_json_or_yaml() {
     let app = TestApp::spawn().await;
     let document = "asyncapi: 3.0.0\ninfo:\n  title: shop\n  version: 1.0.0\n";
-    for content_type in SIMPLE_TYPES.map(Some).into_iter().chain([None]) {
-        let refused = send(
-            &app,
-            Method::POST,
-            "/catalog/asyncapi/import",
-            content_type,
-            document.to_owned(),
-        )
-        .await;
-        assert_error(&refused, 415, 41510);
-    }
+    assert_never_read(
+        &app,
+        Method::POST,
+        "/catalog/asyncapi/import",
+        document,
+        41510,
+    )
+    .await;
     let read = send(
         &app,
         Method::POST,
