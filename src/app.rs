@@ -36,6 +36,8 @@ pub struct App {
     /// Ready response bodies of the hot read paths, shared by the routes and the fast lane.
     pub cache: Arc<HotCache>,
     pub max_body_bytes: usize,
+    /// The Host names this node answers and the Origins it takes writes from (empty: any).
+    pub allow_lists: door::AllowLists,
 }
 
 impl App {
@@ -61,7 +63,16 @@ impl App {
             registry,
             cache: Arc::new(HotCache::default()),
             max_body_bytes,
+            allow_lists: door::AllowLists::default(),
         })
+    }
+
+    /// Answers only requests whose Host is in `hosts` and takes writes from browsers only
+    /// when their Origin is in `origins` or is this node itself (an empty list: any).
+    #[must_use]
+    pub fn with_allow_lists(mut self, hosts: &[String], origins: &[String]) -> Self {
+        self.allow_lists = door::AllowLists::new(hosts, origins);
+        self
     }
 
     /// Loads the demo landscape (catalog file with its schemas) into an empty database;
@@ -99,7 +110,11 @@ impl App {
                 catalog: self.catalog.clone(),
             }))
             .merge(portal::catalog::router(self.catalog.clone()))
-            .merge(openapi::router())
+            // The Swagger UI is a page in a browser like the portal's: same framing, sniffing
+            // and script rules (it loads only its own files, so they hold).
+            .merge(
+                openapi::router().layer(axum::middleware::map_response(portal::security_headers)),
+            )
     }
 
     /// The one front door: every request passes the same cross-cutting layers, in this
@@ -108,15 +123,17 @@ impl App {
     /// 1. panic catching (a bug still answers in the Confluent shape, never drops the
     ///    connection);
     /// 2. tracing (a span per request, at debug level);
-    /// 3. trailing-slash trimming (the Java client POSTs `.../versions/`);
-    /// 4. the Confluent fast lane for warm `GET /schemas/ids/{id}`, which answers from
+    /// 3. the Host and Origin allow-lists (DNS rebinding, cross-site writes), before
+    ///    anything reads the request: a pass-through when both are empty;
+    /// 4. trailing-slash trimming (the Java client POSTs `.../versions/`);
+    /// 5. the Confluent fast lane for warm `GET /schemas/ids/{id}`, which answers from
     ///    the cache or passes the request on;
-    /// 5. the body limit, read by every body extractor (so it wraps the router: a request
+    /// 6. the body limit, read by every body extractor (so it wraps the router: a request
     ///    the fast lane answers has no body to limit);
-    /// 6. the router.
+    /// 7. the router.
     ///
     /// A layer that must see every request (access control, metrics) goes between 2
-    /// and 4.
+    /// and 5.
     pub fn front_door(
         &self,
     ) -> impl Service<
@@ -130,6 +147,7 @@ impl App {
         ServiceBuilder::new()
             .layer(door::CatchPanicLayer)
             .layer(door::TraceLayer)
+            .layer(door::AllowListLayer::new(&self.allow_lists))
             .map_request(paths::trim_trailing_slash::<Incoming> as fn(_) -> _)
             .layer(FastLaneLayer::new(self.confluent_state()))
             .map_response(door::routed as fn(_) -> _)

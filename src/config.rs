@@ -49,6 +49,26 @@ pub struct ServeSettings {
     #[arg(long, env = "HERALD_MAX_CONNECTIONS", default_value_t = 10_000,
           value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub max_connections: u64,
+    /// Host names this server answers (comma-separated; `name` matches on any port,
+    /// `name:port` only there); other Hosts get 421. Empty: any. Set it when browsers reach
+    /// Herald, against DNS rebinding.
+    #[arg(
+        long,
+        env = "HERALD_ALLOWED_HOSTS",
+        value_delimiter = ',',
+        value_parser = host_entry
+    )]
+    pub allowed_hosts: Vec<String>,
+
+    /// Origins of web pages allowed to write (comma-separated, e.g. `https://portal.example`);
+    /// a write whose `Origin` is neither listed nor Herald itself gets 403. Empty: any.
+    #[arg(
+        long,
+        env = "HERALD_ALLOWED_ORIGINS",
+        value_delimiter = ',',
+        value_parser = origin_entry
+    )]
+    pub allowed_origins: Vec<String>,
 
     /// Load the demo landscape (schemas-examples/catalog.yaml) if the database is empty.
     #[arg(long, env = "HERALD_DEMO")]
@@ -64,6 +84,32 @@ impl ServeSettings {
             // Bounded to a million by the parser, so it fits every usize we build for.
             max_connections: usize::try_from(self.max_connections).unwrap_or(usize::MAX),
         }
+    }
+}
+
+/// An `--allowed-hosts` entry: a host name or address, optionally with a port; not a URL
+/// (a common slip that would silently admit nothing).
+fn host_entry(entry: &str) -> Result<String, String> {
+    let entry = entry.trim();
+    if entry.contains('/') || entry.contains('@') || entry.chars().any(char::is_whitespace) {
+        return Err(format!(
+            "{entry:?} is not a host name (write `herald.example` or `herald.example:8081`)"
+        ));
+    }
+    Ok(entry.to_owned())
+}
+
+/// An `--allowed-origins` entry: `http(s)://host[:port]`, as browsers send it.
+fn origin_entry(entry: &str) -> Result<String, String> {
+    let trimmed = entry.trim().trim_end_matches('/');
+    let host = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"));
+    match host {
+        Some(host) if !host.is_empty() && host_entry(host).is_ok() => Ok(trimmed.to_owned()),
+        _ => Err(format!(
+            "{entry:?} is not an origin (write `https://portal.example`, no path)"
+        )),
     }
 }
 
@@ -138,6 +184,48 @@ mod tests {
         }
     }
 
+    #[derive(Debug, clap::Parser)]
+    struct Cli {
+        #[command(flatten)]
+        serve: ServeSettings,
+    }
+
+    #[test]
+    fn allow_lists_are_comma_separated_and_checked() {
+        use clap::Parser;
+        let cli = Cli::try_parse_from([
+            "herald",
+            "--allowed-hosts",
+            "herald.example, 10.0.0.1:8081,[::1]",
+            "--allowed-origins",
+            "https://portal.example/,http://localhost:3000",
+        ])
+        .expect("parses");
+        assert_eq!(
+            cli.serve.allowed_hosts,
+            ["herald.example", "10.0.0.1:8081", "[::1]"]
+        );
+        assert_eq!(
+            cli.serve.allowed_origins,
+            ["https://portal.example", "http://localhost:3000"]
+        );
+        let defaults = Cli::try_parse_from(["herald"]).expect("parses");
+        assert!(defaults.serve.allowed_hosts.is_empty());
+        assert!(defaults.serve.allowed_origins.is_empty());
+        for (flag, value) in [
+            ("--allowed-hosts", "https://herald.example"),
+            ("--allowed-hosts", "herald.example/ui"),
+            ("--allowed-origins", "portal.example"),
+            ("--allowed-origins", "https://portal.example/app"),
+            ("--allowed-origins", "https://"),
+        ] {
+            assert!(
+                Cli::try_parse_from(["herald", flag, value]).is_err(),
+                "{flag} {value}"
+            );
+        }
+    }
+
     #[test]
     fn credentials_are_redacted_in_logs_and_debug() {
         let settings = ServeSettings {
@@ -147,6 +235,8 @@ mod tests {
             header_read_timeout_secs: 10,
             idle_timeout_secs: 75,
             max_connections: 10_000,
+            allowed_hosts: Vec::new(),
+            allowed_origins: Vec::new(),
             demo: false,
         };
         assert_eq!(

@@ -134,7 +134,9 @@ async fn export(args: ExportArgs) -> anyhow::Result<()> {
 }
 
 async fn serve(settings: ServeSettings) -> anyhow::Result<()> {
-    let app = App::open(&settings.database_url, settings.max_body_bytes).await?;
+    let app = App::open(&settings.database_url, settings.max_body_bytes)
+        .await?
+        .with_allow_lists(&settings.allowed_hosts, &settings.allowed_origins);
     if settings.demo {
         let path = demo_catalog_path();
         if app.load_demo(&path).await? {

@@ -9,7 +9,7 @@ use axum::http::{StatusCode, header};
 use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
-use super::negotiate::body_type_accepted;
+use super::negotiate::BodyMedia;
 
 /// A JSON body read the Confluent way.
 pub struct WireJson<T>(pub T);
@@ -22,7 +22,7 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        if !body_type_accepted(request.headers()) {
+        if !BodyMedia::Confluent.accepts(request.headers()) {
             return Err(ApiError::http(StatusCode::UNSUPPORTED_MEDIA_TYPE));
         }
         let charset = charset_of(request.headers());
@@ -42,6 +42,22 @@ where
             })?;
         let text = decode(&bytes, charset.as_deref())?;
         parse_json(&text).map(WireJson)
+    }
+}
+
+/// Refuses, before the body is read, a request whose `Content-Type` is not
+/// `application/octet-stream` (415): for endpoints that take raw bytes.
+pub struct OctetStream;
+
+impl<S: Send + Sync> FromRequestParts<S> for OctetStream {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        if BodyMedia::OctetStream.accepts(&parts.headers) {
+            Ok(Self)
+        } else {
+            Err(ApiError::http(StatusCode::UNSUPPORTED_MEDIA_TYPE))
+        }
     }
 }
 

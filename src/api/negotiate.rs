@@ -81,21 +81,75 @@ fn matches_range(range: &str, produced: &str) -> bool {
         && (sub == "*" || sub.eq_ignore_ascii_case(produced_sub))
 }
 
-/// Whether a request body's `Content-Type` is one the API reads (absent = JSON).
-pub fn body_type_accepted(headers: &HeaderMap) -> bool {
-    let Some(value) = headers.get(header::CONTENT_TYPE) else {
-        return true;
-    };
-    let Ok(value) = value.to_str() else {
+/// What a request body's `Content-Type` must say for an endpoint to read it. A body without
+/// one is never read: the clients all label their bodies (confluent-kafka Python, Java, Go
+/// and JavaScript send `application/vnd.schemaregistry.v1+json`), and an unlabelled or
+/// `text/plain` body is what a page on another site can send without the browser asking
+/// first (a "simple" request, like `application/x-www-form-urlencoded` and
+/// `multipart/form-data`, none of which any endpoint reads).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyMedia {
+    /// The Confluent API's bodies (and Herald's JSON validation): its JSON types and
+    /// `application/octet-stream`, which Confluent reads as JSON too.
+    Confluent,
+    /// Herald's own JSON documents: `application/json` or any `application/…+json`.
+    Json,
+    /// A file meant for people (catalog file, AsyncAPI document): YAML or JSON.
+    JsonOrYaml,
+    /// Raw bytes: `application/octet-stream` only.
+    OctetStream,
+}
+
+impl BodyMedia {
+    /// Whether the request's `Content-Type` is one this kind of body is read from.
+    pub fn accepts(self, headers: &HeaderMap) -> bool {
+        let Some(essence) = essence_of(headers) else {
+            return false;
+        };
+        match self {
+            Self::Confluent => ACCEPTED_BODIES
+                .iter()
+                .any(|accepted| accepted.eq_ignore_ascii_case(essence)),
+            Self::Json => is_json(essence),
+            Self::JsonOrYaml => is_json(essence) || is_yaml(essence),
+            Self::OctetStream => essence.eq_ignore_ascii_case("application/octet-stream"),
+        }
+    }
+}
+
+/// The media type of the request body without its parameters (`None`: absent or blank).
+fn essence_of(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let essence = value.split(';').next()?.trim();
+    (!essence.is_empty()).then_some(essence)
+}
+
+/// `application/json` and the structured `+json` types (`application/vnd.aai.asyncapi+json`,
+/// the Schema Registry's own).
+fn is_json(essence: &str) -> bool {
+    has_subtype(essence, "application", "json")
+}
+
+/// The YAML names in use: `application/yaml` (RFC 9512), the older `x-yaml` and `text/`
+/// spellings, and the structured `+yaml` types.
+fn is_yaml(essence: &str) -> bool {
+    ["application", "text"]
+        .into_iter()
+        .any(|kind| has_subtype(essence, kind, "yaml") || has_subtype(essence, kind, "x-yaml"))
+}
+
+/// `kind/name` or `kind/<anything>+name`, ignoring case.
+fn has_subtype(essence: &str, kind: &str, name: &str) -> bool {
+    let Some((actual_kind, sub)) = essence.split_once('/') else {
         return false;
     };
-    let essence = value
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence.is_empty() || ACCEPTED_BODIES.contains(&essence.as_str())
+    if !actual_kind.eq_ignore_ascii_case(kind) {
+        return false;
+    }
+    sub.eq_ignore_ascii_case(name)
+        || sub
+            .rsplit_once('+')
+            .is_some_and(|(prefix, suffix)| !prefix.is_empty() && suffix.eq_ignore_ascii_case(name))
 }
 
 /// Layer: refuses unsatisfiable `Accept` (406) and labels JSON responses with the
@@ -240,16 +294,74 @@ mod tests {
         }
     }
 
-    #[test]
-    fn body_types() {
+    fn headers_with(content_type: Option<&'static str>) -> HeaderMap {
         let mut headers = HeaderMap::new();
-        assert!(body_type_accepted(&headers));
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json; charset=utf-8"),
-        );
-        assert!(body_type_accepted(&headers));
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
-        assert!(!body_type_accepted(&headers));
+        if let Some(content_type) = content_type {
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        }
+        headers
+    }
+
+    #[test]
+    fn confluent_bodies_are_its_json_types_and_octet_stream() {
+        for content_type in [
+            "application/json; charset=utf-8",
+            "application/vnd.schemaregistry.v1+json",
+            "Application/VND.schemaregistry+json",
+            "application/octet-stream",
+        ] {
+            let headers = headers_with(Some(content_type));
+            assert!(BodyMedia::Confluent.accepts(&headers), "{content_type}");
+        }
+    }
+
+    #[test]
+    fn unlabelled_and_simple_cross_site_bodies_are_never_read() {
+        for content_type in [
+            None,
+            Some(""),
+            Some("; charset=utf-8"),
+            Some("text/plain"),
+            Some("text/plain; charset=utf-8"),
+            Some("application/x-www-form-urlencoded"),
+            Some("multipart/form-data; boundary=x"),
+        ] {
+            let headers = headers_with(content_type);
+            for media in [
+                BodyMedia::Confluent,
+                BodyMedia::Json,
+                BodyMedia::JsonOrYaml,
+                BodyMedia::OctetStream,
+            ] {
+                assert!(!media.accepts(&headers), "{media:?} {content_type:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn json_and_yaml_documents() {
+        let accepts =
+            |media: BodyMedia, content_type| media.accepts(&headers_with(Some(content_type)));
+        assert!(accepts(BodyMedia::Json, "application/json"));
+        assert!(accepts(
+            BodyMedia::Json,
+            "application/vnd.aai.asyncapi+json"
+        ));
+        assert!(!accepts(BodyMedia::Json, "application/+json"));
+        assert!(!accepts(BodyMedia::Json, "application/yaml"));
+        assert!(!accepts(BodyMedia::Json, "text/json"));
+        for yaml in [
+            "application/yaml",
+            "application/x-yaml",
+            "text/yaml; charset=utf-8",
+            "text/x-yaml",
+            "application/vnd.aai.asyncapi+yaml",
+            "application/json",
+        ] {
+            assert!(accepts(BodyMedia::JsonOrYaml, yaml), "{yaml}");
+        }
+        assert!(!accepts(BodyMedia::JsonOrYaml, "application/octet-stream"));
+        assert!(accepts(BodyMedia::OctetStream, "application/octet-stream"));
+        assert!(!accepts(BodyMedia::OctetStream, "application/json"));
     }
 }

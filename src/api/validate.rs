@@ -17,7 +17,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::error::ApiError;
-use super::extract::{Params, WireJson, schema_id};
+use super::extract::{OctetStream, Params, WireJson, schema_id};
 use crate::model::{Subject, VersionSpec};
 use crate::registry::{RegistryError, SchemaTarget, Verdict};
 
@@ -99,6 +99,7 @@ pub fn router(registry: Arc<Registry>) -> axum::Router {
         (status = 200, description = "The verdict, with every problem", body = VerdictBody),
         (status = 404, description = "Unknown subject (40401) or version (40402)", body = ErrorResponse),
         (status = 422, description = "Invalid version (42202)", body = ErrorResponse),
+        (status = 415, description = "The body is not labelled JSON (Content-Type)", body = ErrorResponse),
     )
 )]
 pub async fn validate_against_version(
@@ -128,6 +129,7 @@ pub async fn validate_against_version(
     responses(
         (status = 200, description = "The verdict, with every problem", body = VerdictBody),
         (status = 404, description = "Unknown id (40403)", body = ErrorResponse),
+        (status = 415, description = "The body is not labelled JSON (Content-Type)", body = ErrorResponse),
     )
 )]
 pub async fn validate_against_id(
@@ -152,10 +154,12 @@ pub async fn validate_against_id(
     responses(
         (status = 200, description = "The verdict and, when it decodes, the value as JSON", body = VerdictBody),
         (status = 404, description = "The embedded id is unknown (40403)", body = ErrorResponse),
+        (status = 415, description = "The body is not labelled application/octet-stream", body = ErrorResponse),
     )
 )]
 pub async fn validate_wire(
     State(registry): State<Arc<Registry>>,
+    _: OctetStream,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Json<VerdictBody>, ApiError> {
     let data = body.map_err(|rejection| {

@@ -98,8 +98,8 @@ fn ok<T: Template>(page: T) -> Page<T> {
 }
 
 /// Headers every portal answer carries: no inline scripts or styles, no framing, no
-/// content sniffing.
-async fn security_headers(mut response: Response) -> Response {
+/// content sniffing. The interactive API page (`/api-docs/`) carries them too (`app.rs`).
+pub async fn security_headers(mut response: Response) -> Response {
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_SECURITY_POLICY,

@@ -40,7 +40,30 @@ impl TestApp {
         .await
     }
 
+    /// A Herald that answers only the given Host names and takes writes only from the
+    /// given Origins (besides its own).
+    pub async fn spawn_with_allow_lists(hosts: &[&str], origins: &[&str]) -> Self {
+        let hosts: Vec<String> = hosts.iter().map(|h| (*h).to_owned()).collect();
+        let origins: Vec<String> = origins.iter().map(|o| (*o).to_owned()).collect();
+        Self::spawn_configured(
+            herald::config::DEFAULT_MAX_BODY_BYTES,
+            false,
+            ServerLimits::default(),
+            |app| app.with_allow_lists(&hosts, &origins),
+        )
+        .await
+    }
+
     async fn spawn_with(max_body_bytes: usize, demo: bool, limits: ServerLimits) -> Self {
+        Self::spawn_configured(max_body_bytes, demo, limits, |app| app).await
+    }
+
+    async fn spawn_configured(
+        max_body_bytes: usize,
+        demo: bool,
+        limits: ServerLimits,
+        configure: impl FnOnce(App) -> App,
+    ) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("herald.db").display());
         let app = App::open(
@@ -49,6 +72,7 @@ impl TestApp {
         )
         .await
         .expect("open app");
+        let app = configure(app);
         if demo {
             let path = herald::config::demo_catalog_path();
             assert!(

@@ -3,6 +3,7 @@
 mod helpers;
 
 mod bad_input;
+mod browser_guards;
 mod catalog;
 mod compatibility;
 mod concurrency;
@@ -18,3 +19,4 @@ mod schemas;
 mod subjects;
 mod transport;
 mod validate;
+mod write_media_types;

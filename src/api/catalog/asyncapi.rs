@@ -11,6 +11,7 @@ use axum::response::Response;
 use serde_json::Value;
 
 use super::error::{CatalogApiError, CatalogErrorBody};
+use super::media::FileBody;
 use super::{actor, document, wants_yaml};
 use crate::api::extract::Params;
 use crate::catalog::file::FileError;
@@ -74,6 +75,7 @@ pub async fn application(
     request_body(content = Object, description = "An AsyncAPI 2.x or 3.x document", content_type = "application/yaml"),
     responses(
         (status = 200, description = "What changed (or would change); all or nothing", body = ApplyReport),
+        (status = 415, description = "The body is not labelled YAML or JSON (41510); nothing changed", body = CatalogErrorBody),
         (status = 422, description = "Not an AsyncAPI document Herald can read (the message names the JSON pointer and entity), or it breaks the catalog's rules", body = CatalogErrorBody),
     )
 )]
@@ -81,6 +83,7 @@ pub async fn import(
     State(catalog): State<Arc<Catalog>>,
     params: Params,
     headers: HeaderMap,
+    _: FileBody,
     body: Bytes,
 ) -> Result<Json<ApplyReport>, CatalogApiError> {
     let text = std::str::from_utf8(&body)

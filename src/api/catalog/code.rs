@@ -13,6 +13,7 @@ use utoipa::openapi::{RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
 
 use super::error::{CatalogApiError, CatalogErrorBody};
+use super::media::FileBody;
 use super::{actor, document, wants_yaml};
 use crate::api::extract::Params;
 use crate::catalog::file::{CatalogFile, SourcedFile};
@@ -30,6 +31,7 @@ use crate::catalog::{ApplyReport, Catalog};
     request_body(content = CatalogFile, description = "A catalog file (docs/catalog-format.md) as YAML or JSON; schema versions inline (`schema:`), since the server cannot read your files", content_type = "application/yaml"),
     responses(
         (status = 200, description = "What changed (or would change, on a dry run); all or nothing", body = ApplyReport),
+        (status = 415, description = "The body is not labelled YAML or JSON (41510); nothing changed", body = CatalogErrorBody),
         (status = 422, description = "The file doesn't read (42211, with the line) or breaks the rules (42210, problems name entity and line) or a schema is refused (42212)", body = CatalogErrorBody),
     )
 )]
@@ -37,6 +39,7 @@ pub async fn apply(
     State(catalog): State<Arc<Catalog>>,
     params: Params,
     headers: HeaderMap,
+    _: FileBody,
     body: Bytes,
 ) -> Result<Json<ApplyReport>, CatalogApiError> {
     let text = std::str::from_utf8(&body)

@@ -12,6 +12,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::error::{CatalogApiError, CatalogErrorBody};
+use super::media::JsonBody;
 use super::{actor, kind_of, name_of};
 use crate::api::extract::Params;
 use crate::catalog::Catalog;
@@ -149,6 +150,7 @@ pub async fn get_one(
     request_body(content = Object, description = "The entity document: Domain, Team, Application, Topic or Event", content_type = "application/json"),
     responses(
         (status = 201, description = "Created; the stored document", body = Object),
+        (status = 415, description = "The body is not labelled JSON (41510); nothing changed", body = CatalogErrorBody),
         (status = 409, description = "An entity of that kind and name exists (40910)", body = CatalogErrorBody),
         (status = 422, description = "Not a valid entity, or it breaks the catalog's rules (42210, with problems)", body = CatalogErrorBody),
     )
@@ -157,6 +159,7 @@ pub async fn create(
     State(catalog): State<Arc<Catalog>>,
     Path(kind): Path<String>,
     headers: HeaderMap,
+    _: JsonBody,
     body: Bytes,
 ) -> Result<Response, CatalogApiError> {
     let kind = kind_of(&kind)?;
@@ -179,6 +182,7 @@ pub async fn create(
     responses(
         (status = 200, description = "Replaced", body = Object),
         (status = 201, description = "Created", body = Object),
+        (status = 415, description = "The body is not labelled JSON (41510); nothing changed", body = CatalogErrorBody),
         (status = 422, description = "Not a valid entity, or it breaks the catalog's rules", body = CatalogErrorBody),
     )
 )]
@@ -186,6 +190,7 @@ pub async fn put(
     State(catalog): State<Arc<Catalog>>,
     Path((kind, name)): Path<(String, String)>,
     headers: HeaderMap,
+    _: JsonBody,
     body: Bytes,
 ) -> Result<Response, CatalogApiError> {
     let kind = kind_of(&kind)?;

@@ -7,6 +7,7 @@ mod code;
 mod discovery;
 mod entities;
 pub mod error;
+mod media;
 
 use std::sync::Arc;
 
