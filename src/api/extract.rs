@@ -87,7 +87,9 @@ fn charset_of(headers: &axum::http::HeaderMap) -> Option<String> {
         .map(|(_, v)| v.trim().trim_matches('"').to_ascii_lowercase())
 }
 
-/// Honours `charset=utf-16` (with or without BOM, default big-endian) besides UTF-8.
+/// Honours `charset=utf-16` (with or without BOM, default big-endian), ISO-8859-1 and
+/// US-ASCII besides UTF-8; any other charset is 415 rather than a guess (decoding it as
+/// UTF-8 would store different text than the client meant).
 fn decode(bytes: &[u8], charset: Option<&str>) -> Result<String, ApiError> {
     let bad = |what: &str| {
         ApiError::new(
@@ -121,7 +123,22 @@ fn decode(bytes: &[u8], charset: Option<&str>) -> Result<String, ApiError> {
                 .collect();
             String::from_utf16(&units).map_err(|_| bad("UTF-16"))
         }
-        _ => String::from_utf8(bytes.to_vec()).map_err(|_| bad("UTF-8")),
+        // Every byte is the code point of the same value.
+        Some("iso-8859-1" | "latin1" | "latin-1" | "l1" | "iso_8859-1") => {
+            Ok(bytes.iter().map(|&b| char::from(b)).collect())
+        }
+        Some("us-ascii" | "ascii") if bytes.is_ascii() => {
+            String::from_utf8(bytes.to_vec()).map_err(|_| bad("US-ASCII"))
+        }
+        Some("us-ascii" | "ascii") => Err(bad("US-ASCII")),
+        None | Some("utf-8" | "utf8") => {
+            String::from_utf8(bytes.to_vec()).map_err(|_| bad("UTF-8"))
+        }
+        Some(other) => Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            415,
+            format!("Unsupported charset {other:?}: send UTF-8, UTF-16, ISO-8859-1 or US-ASCII"),
+        )),
     }
 }
 

@@ -1,6 +1,6 @@
 //! Bad input: a Confluent-shaped error, never a 500, and nothing written.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::helpers::*;
 
@@ -81,6 +81,43 @@ async fn bodies_over_the_limit_are_413() {
         .await;
     assert_error(&result, 413, 413);
     assert_nothing_written(&app).await;
+}
+
+#[tokio::test]
+async fn framework_rejections_answer_in_the_api_error_shape() {
+    let app = TestApp::spawn_with_limit(64 * 1024).await;
+    // The catalog's body over the limit (axum's own rejection, plain text before).
+    let huge = format!(
+        "teams:\n  - name: t\n    description: {}\n",
+        "x".repeat(128 * 1024)
+    );
+    let (status, body) = app
+        .post_raw("/catalog/apply", "application/yaml", huge)
+        .await;
+    assert_eq!(status, 413, "{body}");
+    assert_eq!(body["error_code"], 413, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("larger")),
+        "{body}"
+    );
+    // A path segment that is not UTF-8 once decoded.
+    for path in [
+        "/subjects/%FF/versions",
+        "/config/%C3%28",
+        "/schemas/ids/1/versions?subject=%FF",
+    ] {
+        let response = app.client.get(app.url(path)).send().await.expect("sent");
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        assert!(
+            (400..500).contains(&status)
+                && body["error_code"].is_number()
+                && body["message"].is_string(),
+            "{path}: {status} {body}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -76,6 +76,42 @@ async fn utf16_bodies_are_decoded() {
 }
 
 #[tokio::test]
+async fn latin1_bodies_are_decoded_and_unknown_charsets_refused() {
+    let app = TestApp::spawn().await;
+    // A doc string with "é" (0xE9 in ISO-8859-1, not valid UTF-8 on its own).
+    let record =
+        r#"{"type":"record","name":"Caf","doc":"café","fields":[{"name":"id","type":"long"}]}"#;
+    let body: Vec<u8> = serde_json::json!({ "schema": record })
+        .to_string()
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).expect("latin-1 text"))
+        .collect();
+    let send = |charset: &'static str, body: Vec<u8>| {
+        app.client
+            .post(app.url("/subjects/latin/versions"))
+            .header(
+                "Content-Type",
+                format!("application/json; charset={charset}"),
+            )
+            .body(body)
+            .send()
+    };
+    let refused = send("windows-1252", body.clone()).await.expect("sent");
+    assert_eq!(refused.status(), 415);
+    let answer: serde_json::Value = refused.json().await.expect("json error body");
+    assert_eq!(answer["error_code"], 415);
+    let (_, subjects) = app.get("/subjects").await;
+    assert_eq!(subjects, serde_json::json!([]), "nothing registered");
+    let accepted = send("ISO-8859-1", body).await.expect("sent");
+    assert_eq!(accepted.status(), 200);
+    let (_, latest) = app.get("/subjects/latin/versions/latest/schema").await;
+    assert_eq!(
+        latest["doc"], "caf\u{e9}",
+        "é read as ISO-8859-1, not mangled"
+    );
+}
+
+#[tokio::test]
 async fn accept_negotiation_labels_or_refuses() {
     let app = TestApp::spawn().await;
     for (accept, expected) in [
