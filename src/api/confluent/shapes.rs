@@ -4,6 +4,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::schema::validation::json_kind;
+
 /// Rule kinds and modes as Confluent's `Rule` class spells them.
 const RULE_KINDS: [&str; 2] = ["TRANSFORM", "CONDITION"];
 const RULE_MODES: [&str; 6] = [
@@ -172,24 +174,13 @@ pub fn check_config(body: &Value) -> Result<&Map<String, Value>, String> {
 fn object_of<'a>(value: &'a Value, what: &str) -> Result<&'a Map<String, Value>, String> {
     value
         .as_object()
-        .ok_or_else(|| format!("{what} must be a JSON object, not {}", kind_of(value)))
+        .ok_or_else(|| format!("{what} must be a JSON object, not {}", json_kind(value)))
 }
 
 fn strings(value: &Value, what: &str) -> Result<(), String> {
     match value {
         Value::Array(items) if items.iter().all(Value::is_string) => Ok(()),
         _ => Err(format!("{what} must be a list of strings")),
-    }
-}
-
-fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
     }
 }
 

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::AvroSchema;
 use super::model::{NamedKind, Primitive, Schema, TypeTable};
-use crate::schema::validation::{ValidationError, child_path};
+use crate::schema::validation::{ValidationError, child_path, json_kind};
 
 /// Stops runaway recursion on hostile documents; deeper than this is an error.
 const MAX_DEPTH: usize = 256;
@@ -49,7 +49,10 @@ impl Walker<'_> {
                         self.check(items, element, &child_path(path, &i.to_string()), depth + 1);
                     }
                 }
-                None => self.fail(path, format!("expected an array, found {}", kind_of(value))),
+                None => self.fail(
+                    path,
+                    format!("expected an array, found {}", json_kind(value)),
+                ),
             },
             Schema::Map { values, .. } => match value.as_object() {
                 Some(entries) => {
@@ -59,7 +62,7 @@ impl Walker<'_> {
                 }
                 None => self.fail(
                     path,
-                    format!("expected an object (map), found {}", kind_of(value)),
+                    format!("expected an object (map), found {}", json_kind(value)),
                 ),
             },
             Schema::Union(branches) => self.check_union(branches, value, path, depth),
@@ -87,7 +90,7 @@ impl Walker<'_> {
             Primitive::Bytes => bytes_problem(value, None),
         };
         if let Some(problem) = problem {
-            self.fail(path, format!("{problem}, found {}", kind_of(value)));
+            self.fail(path, format!("{problem}, found {}", json_kind(value)));
         }
     }
 
@@ -104,7 +107,7 @@ impl Walker<'_> {
                         path,
                         format!(
                             "expected a {full_name} record (object), found {}",
-                            kind_of(value)
+                            json_kind(value)
                         ),
                     );
                     return;
@@ -141,7 +144,7 @@ impl Walker<'_> {
                     path,
                     format!(
                         "expected a symbol of enum {full_name}, found {}",
-                        kind_of(value)
+                        json_kind(value)
                     ),
                 ),
             },
@@ -149,7 +152,10 @@ impl Walker<'_> {
                 if let Some(problem) = bytes_problem(value, Some(*size)) {
                     self.fail(
                         path,
-                        format!("{problem} for fixed {full_name}, found {}", kind_of(value)),
+                        format!(
+                            "{problem} for fixed {full_name}, found {}",
+                            json_kind(value)
+                        ),
                     );
                 }
             }
@@ -216,17 +222,6 @@ fn bytes_problem(value: &Value, size: Option<u32>) -> Option<String> {
             Some(format!("expected exactly {size} bytes, got {length}"))
         }
         _ => None,
-    }
-}
-
-fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 
