@@ -94,6 +94,71 @@ impl FileError {
     }
 }
 
+/// The deepest `[`/`{` nesting a catalog file or AsyncAPI document may have. Real ones
+/// stay under ten levels (schemas travel as text); the YAML parser spends seconds on a
+/// body of nothing but brackets, so those are refused before it runs.
+pub const MAX_FLOW_NESTING: usize = 64;
+
+/// Reads YAML (or JSON, which is YAML) as `T`, refusing flow nesting deeper than
+/// [`MAX_FLOW_NESTING`] before the parser sees the text.
+pub fn read_yaml<T: serde::de::DeserializeOwned>(
+    text: &str,
+    source_name: &str,
+) -> Result<T, FileError> {
+    if let Some(line) = line_past_flow_nesting(text, MAX_FLOW_NESTING) {
+        return Err(FileError::Syntax {
+            source_name: source_name.to_owned(),
+            line: Some(line),
+            message: format!(
+                "brackets nested deeper than {MAX_FLOW_NESTING} levels; a catalog never needs that many"
+            ),
+        });
+    }
+    serde_yaml_ng::from_str(text).map_err(|error| FileError::yaml(source_name, &error))
+}
+
+/// The line (1-based) where `[`/`{` nesting outside quotes and comments first passes
+/// `limit`, if it does. A linear scan: it must cost less than the parse it protects.
+fn line_past_flow_nesting(text: &str, limit: usize) -> Option<usize> {
+    let (mut depth, mut line) = (0usize, 1usize);
+    let mut quote: Option<char> = None;
+    let mut previous = '\n';
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (_, '\n') => {
+                line += 1;
+                // A YAML double-quoted scalar may span lines; single-line comments end here.
+                if quote == Some('#') {
+                    quote = None;
+                }
+            }
+            (Some('#'), _) => {}
+            (Some('"'), '\\') => {
+                chars.next();
+            }
+            (Some('"'), '"') => quote = None,
+            (Some('\''), '\'') if chars.peek() == Some(&'\'') => {
+                chars.next();
+            }
+            (Some('\''), '\'') => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '#') if previous.is_whitespace() => quote = Some('#'),
+            (None, '[' | '{') => {
+                depth += 1;
+                if depth > limit {
+                    return Some(line);
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            (None, _) => {}
+        }
+        previous = c;
+    }
+    None
+}
+
 /// A file as read, with what is needed to point back into it.
 #[derive(Debug, Clone)]
 pub struct SourcedFile {
@@ -107,8 +172,7 @@ impl SourcedFile {
     /// Reads YAML (or JSON, which is YAML) text. Duplicate names within a kind are refused
     /// here, since a later entry would silently win.
     pub fn parse(text: &str, source_name: &str) -> Result<Self, FileError> {
-        let file: CatalogFile =
-            serde_yaml_ng::from_str(text).map_err(|error| FileError::yaml(source_name, &error))?;
+        let file: CatalogFile = read_yaml(text, source_name)?;
         let sourced = Self {
             file,
             source_name: source_name.to_owned(),
@@ -295,6 +359,34 @@ fn line_of_value(text: &str, value: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deep_flow_nesting_is_refused_before_parsing_with_its_line() {
+        let deep = format!("teams:\n  - {}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let started = std::time::Instant::now();
+        let error = SourcedFile::parse(&deep, "deep.yaml").expect_err("refused");
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        assert!(
+            error
+                .to_string()
+                .starts_with("deep.yaml:2: brackets nested deeper"),
+            "{error}"
+        );
+        // Brackets inside quotes and comments are text, not nesting.
+        let quoted = format!(
+            "teams:\n  - name: t\n    description: \"{}\" # {}\n    title: '{}'\n",
+            "[".repeat(500),
+            "{".repeat(500),
+            "[".repeat(500)
+        );
+        assert!(SourcedFile::parse(&quoted, "quoted.yaml").is_ok());
+        let nested_ok = format!(
+            "teams: {}{}",
+            "[".repeat(MAX_FLOW_NESTING),
+            "]".repeat(MAX_FLOW_NESTING)
+        );
+        assert!(line_past_flow_nesting(&nested_ok, MAX_FLOW_NESTING).is_none());
+    }
 
     const SAMPLE: &str = "\
 domains:

@@ -150,3 +150,26 @@ async fn ten_thousand_levels_of_nesting_are_refused_cleanly() {
     // And the server is still there.
     assert_eq!(app.get("/subjects").await.0, 200);
 }
+
+#[tokio::test]
+async fn deeply_bracketed_catalog_files_and_documents_are_refused_at_once() {
+    let app = TestApp::spawn().await;
+    let brackets = format!("{}{}", "[".repeat(50_000), "]".repeat(50_000));
+    let started = std::time::Instant::now();
+    for path in ["/catalog/apply", "/catalog/asyncapi/import"] {
+        let (status, body) = app
+            .post_raw(path, "application/yaml", brackets.clone())
+            .await;
+        assert_eq!(status, 422, "{path}: {body}");
+        assert!(
+            body["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("nested deeper")),
+            "{path}: {body}"
+        );
+    }
+    // Seconds of parsing before; the refusal needs no parse at all.
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    let (status, _) = app.get("/catalog/teams").await;
+    assert_eq!(status, 200);
+}

@@ -14,7 +14,6 @@ use super::error::{CatalogApiError, CatalogErrorBody};
 use super::media::FileBody;
 use super::{actor, document, wants_yaml};
 use crate::api::extract::Params;
-use crate::catalog::file::FileError;
 use crate::catalog::model::{EntityKind, EntityName};
 use crate::catalog::{ApplyReport, Catalog, CatalogError};
 
@@ -88,8 +87,8 @@ pub async fn import(
 ) -> Result<Json<ApplyReport>, CatalogApiError> {
     let text = std::str::from_utf8(&body)
         .map_err(|_| CatalogApiError::bad_request("the document is not UTF-8"))?;
-    let doc: Value = serde_yaml_ng::from_str(text)
-        .map_err(|e| CatalogError::File(FileError::yaml("request body", &e)))?;
+    let doc: Value =
+        crate::catalog::file::read_yaml(text, "request body").map_err(CatalogError::File)?;
     let report = catalog
         .import_asyncapi(
             &doc,
