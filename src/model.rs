@@ -322,8 +322,10 @@ pub struct RegistryCounts {
 }
 
 /// Subject-level or global configuration. Fields are optional because a subject config
-/// overrides the global one field by field. `extra` keeps the settings Herald stores and
-/// echoes without acting on yet (validateFields, alias, defaultMetadata, ...).
+/// overrides the global one field by field. `extra` keeps Confluent's other settings as
+/// sent and echoes them (validateFields, alias, defaultMetadata, ...); the registry reads
+/// the ones it acts on (validateFields, the metadata and rule-set defaults and overrides,
+/// compatibilityPolicy) from here.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Config {
     pub compatibility: Option<CompatibilityLevel>,
