@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::calendar::days_from_date;
 use super::fields::IndexedField;
-use super::model::{EntityName, Event, Lifecycle};
+use super::model::{Date, EntityName, Event, Lifecycle};
 use super::snapshot::{Role, Snapshot};
 
 /// How many applications, topics and events a domain holds.
@@ -51,10 +51,12 @@ impl Snapshot {
             .collect();
         // `YYYY-MM-DD` sorts as the calendar does.
         deprecated.sort_by(|a, b| {
-            let sunset =
-                |d: &Deprecation<'_>| d.event.sunset.as_ref().map(|s| s.as_str().to_owned());
-            match (sunset(a), sunset(b)) {
-                (Some(x), Some(y)) => x.cmp(&y),
+            let sunsets = (
+                a.event.sunset.as_ref().map(Date::as_str),
+                b.event.sunset.as_ref().map(Date::as_str),
+            );
+            match sunsets {
+                (Some(x), Some(y)) => x.cmp(y),
                 (Some(_), None) => std::cmp::Ordering::Less,
                 (None, Some(_)) => std::cmp::Ordering::Greater,
                 (None, None) => std::cmp::Ordering::Equal,

@@ -142,11 +142,6 @@ impl<T> Committed<T> {
         self.value
     }
 
-    /// The kind of change, for callers that inspect it before announcing.
-    pub fn change(&self) -> Change {
-        self.change
-    }
-
     /// The result without announcing it: only for code that holds no caches (the storage
     /// contract tests, offline tools writing straight to a database).
     pub fn unannounced(self) -> T {

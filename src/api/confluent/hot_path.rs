@@ -18,7 +18,7 @@ use pin_project_lite::pin_project;
 use tower::{Layer, Service};
 
 use super::ConfluentState;
-use super::schemas::{BY_ID_PREFIX, by_id_cacheable};
+use super::schemas::{BY_ID_PREFIX, ByIdVariant};
 use crate::api::door::{DoorBody, routed};
 use crate::api::extract::Params;
 use crate::api::negotiate::{self, Negotiated};
@@ -77,7 +77,7 @@ impl<S> FastLane<S> {
         };
         // Only a query string costs a parse; the common request has none.
         if let Some(query) = request.uri().query()
-            && !by_id_cacheable(&Params::parse(Some(query)))
+            && !ByIdVariant::of(&Params::parse(Some(query))).cacheable()
         {
             return Lane::Pass;
         }

@@ -43,11 +43,27 @@ pub async fn list(
 /// Where `GET /schemas/ids/{id}` lives; the route and the fast lane both start from it.
 pub const BY_ID_PREFIX: &str = "/schemas/ids/";
 
-/// Whether the answer to `GET /schemas/ids/{id}` with these parameters may come from (and
-/// go into) the response cache: `subject` does not change the answer; `fetchMaxId` and
-/// `format` do, and those rarer variants are rendered every time.
-pub fn by_id_cacheable(params: &Params) -> bool {
-    !params.flag("fetchMaxId") && params.get("format").is_none_or(str::is_empty)
+/// What in a `GET /schemas/ids/{id}` query changes the answer: `subject` does not;
+/// `fetchMaxId` and `format` do.
+pub struct ByIdVariant<'a> {
+    pub fetch_max_id: bool,
+    /// A Confluent `format` (`resolved`, `serialized`); empty counts as none.
+    pub format: Option<&'a str>,
+}
+
+impl<'a> ByIdVariant<'a> {
+    pub fn of(params: &'a Params) -> Self {
+        Self {
+            fetch_max_id: params.flag("fetchMaxId"),
+            format: params.get("format").filter(|f| !f.is_empty()),
+        }
+    }
+
+    /// Whether the answer may come from (and go into) the response cache: only the plain
+    /// one; the rarer variants are rendered every time.
+    pub fn cacheable(&self) -> bool {
+        !self.fetch_max_id && self.format.is_none()
+    }
 }
 
 /// The hot path: producers and consumers call this on every cold start. A warm answer
@@ -61,18 +77,16 @@ pub async fn get_by_id(
     let Ok(Path(id)) = id else {
         return Err(ApiError::not_found());
     };
-    let fetch_max_id = params.flag("fetchMaxId");
-    let format = params.get("format").filter(|f| !f.is_empty());
-    let cacheable = by_id_cacheable(&params);
+    let variant = ByIdVariant::of(&params);
     // Read before the database, so an entry stored below is never newer than its data.
     let generation = state.registry.id_generation();
     let mut schema = state.registry.schema_by_id(id).await?;
-    if let Some(format) = format
+    if let Some(format) = variant.format
         && let Some(text) = state.registry.formatted_text(&schema, format).await?
     {
         schema.canonical_text = text;
     }
-    let max_id = if fetch_max_id {
+    let max_id = if variant.fetch_max_id {
         Some(state.registry.max_schema_id().await?)
     } else {
         None
@@ -81,7 +95,7 @@ pub async fn get_by_id(
         content: SchemaContent::of(&schema),
         max_id,
     })?;
-    if cacheable {
+    if variant.cacheable() {
         state.cache.store_schema_by_id(id, generation, body.clone());
     }
     Ok(respond::body(body))

@@ -31,13 +31,7 @@ pub type DoorBody = Either<Full<Bytes>, Body>;
 pub fn routed(response: axum::response::Response) -> axum::http::Response<DoorBody> {
     let status = response.status();
     if (status.is_client_error() || status.is_server_error()) && is_plain_text(&response) {
-        return ApiError::new(
-            status,
-            u32::from(status.as_u16()),
-            plain_error_message(status),
-        )
-        .into_response()
-        .map(Either::Right);
+        return plain_error(status).into_response().map(Either::Right);
     }
     response.map(Either::Right)
 }
@@ -51,19 +45,19 @@ fn is_plain_text(response: &axum::response::Response) -> bool {
 }
 
 /// What the framework's plain-text rejections mean, in words a client can act on.
-fn plain_error_message(status: StatusCode) -> String {
+fn plain_error(status: StatusCode) -> ApiError {
+    let code = u32::from(status.as_u16());
     match status {
-        StatusCode::PAYLOAD_TOO_LARGE => {
-            "Request body is larger than this server accepts (--max-body-bytes)".to_owned()
-        }
-        StatusCode::BAD_REQUEST => {
-            "Bad request: the path, query or body could not be read (invalid UTF-8 or encoding)"
-                .to_owned()
-        }
-        other => format!(
-            "HTTP {} {}",
-            other.as_u16(),
-            other.canonical_reason().unwrap_or("Error")
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+            status,
+            code,
+            "Request body is larger than this server accepts (--max-body-bytes)",
         ),
+        StatusCode::BAD_REQUEST => ApiError::new(
+            status,
+            code,
+            "Bad request: the path, query or body could not be read (invalid UTF-8 or encoding)",
+        ),
+        other => ApiError::http(other),
     }
 }

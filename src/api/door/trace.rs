@@ -11,7 +11,7 @@ use std::time::Instant;
 use axum::http::{Request, Response};
 use pin_project_lite::pin_project;
 use tower::{Layer, Service};
-use tracing::{Level, Span};
+use tracing::Span;
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TraceLayer;
@@ -77,9 +77,8 @@ where
         let this = self.project();
         let _entered = this.span.enter();
         let result = ready!(this.future.poll(cx));
-        if let (Some(started), Ok(response)) = (this.started, &result)
-            && tracing::enabled!(Level::DEBUG)
-        {
+        // The event's fields (and the clock read) are evaluated only when it is enabled.
+        if let (Some(started), Ok(response)) = (this.started, &result) {
             tracing::debug!(
                 status = response.status().as_u16(),
                 latency_us = started.elapsed().as_micros() as u64,
