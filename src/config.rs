@@ -70,6 +70,11 @@ pub struct ServeSettings {
     )]
     pub allowed_origins: Vec<String>,
 
+    /// The access file: users, tokens, OIDC, grants (docs/security.md). Reloaded when it
+    /// changes and on SIGHUP. Without it, anyone who can reach Herald may do anything.
+    #[arg(long, env = "HERALD_AUTH_CONFIG")]
+    pub auth_config: Option<std::path::PathBuf>,
+
     /// Load the demo landscape (schemas-examples/catalog.yaml) if the database is empty.
     #[arg(long, env = "HERALD_DEMO")]
     pub demo: bool,

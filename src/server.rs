@@ -10,7 +10,10 @@
 //! clients retry) rather than being accepted and closed. A burst then costs clients latency,
 //! not errors, and a flood costs the server nothing it would not spend anyway.
 
+mod peer;
 mod watchdog;
+
+pub use peer::{ClientAddress, PeerCertificate};
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -93,9 +96,9 @@ where
             },
             () = &mut shutdown => break,
         };
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _peer)) => stream,
+                Ok((stream, peer)) => (stream, peer),
                 Err(error) if is_peer_error(&error) => continue,
                 Err(error) => {
                     tracing::error!(%error, "accepting a connection failed");
@@ -110,7 +113,10 @@ where
         let activity = Arc::new(Activity::default());
         let connection = http1::Builder::new().serve_connection(
             TokioIo::new(Watched::new(stream, activity.clone())),
-            Counted::new(TowerToHyperService::new(service.clone()), activity.clone()),
+            Counted::new(
+                TowerToHyperService::new(with_client_address(service.clone(), peer)),
+                activity.clone(),
+            ),
         );
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
@@ -129,6 +135,20 @@ where
     drop(listener);
     graceful.shutdown().await;
     Ok(())
+}
+
+/// Every request of the connection carries the client's address.
+fn with_client_address<S, B>(
+    service: S,
+    peer: std::net::SocketAddr,
+) -> tower::util::MapRequest<S, impl Fn(Request<B>) -> Request<B> + Clone>
+where
+    S: Service<Request<B>> + Clone,
+{
+    tower::util::MapRequest::new(service, move |mut request: Request<B>| {
+        request.extensions_mut().insert(ClientAddress(peer));
+        request
+    })
 }
 
 /// Errors that concern one connection only (the peer gave up before we accepted it).

@@ -279,25 +279,55 @@ impl<'de> Deserialize<'de> for Scope {
     }
 }
 
-/// A value or a list of them (`to: group:ops` or `to: [group:ops, user:alice]`).
+/// Values read from text, one or a list of them (`to: group:ops` or `to: [group:ops,
+/// user:alice]`), each refused with its own message.
+trait FromText: Sized {
+    fn from_text(text: &str) -> Result<Self, String>;
+}
+
+impl FromText for Grantee {
+    fn from_text(text: &str) -> Result<Self, String> {
+        Grantee::parse(text)
+    }
+}
+
+impl FromText for Scope {
+    fn from_text(text: &str) -> Result<Self, String> {
+        Scope::parse(text)
+    }
+}
+
 fn one_or_many<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
 where
     D: Deserializer<'de>,
-    T: Deserialize<'de>,
+    T: FromText,
 {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany<T> {
-        One(T),
-        Many(Vec<T>),
-    }
-    match OneOrMany::deserialize(deserializer)? {
-        OneOrMany::One(value) => Ok(vec![value]),
-        OneOrMany::Many(values) if values.is_empty() => {
-            Err(de::Error::custom("an empty list grants nothing"))
+    struct Texts<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: FromText> de::Visitor<'de> for Texts<T> {
+        type Value = Vec<T>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a text or a list of texts")
         }
-        OneOrMany::Many(values) => Ok(values),
+
+        fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+            T::from_text(text).map(|v| vec![v]).map_err(E::custom)
+        }
+
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut values = Vec::new();
+            while let Some(text) = seq.next_element::<String>()? {
+                values.push(T::from_text(&text).map_err(de::Error::custom)?);
+            }
+            if values.is_empty() {
+                return Err(de::Error::custom("an empty list grants nothing"));
+            }
+            Ok(values)
+        }
     }
+
+    deserializer.deserialize_any(Texts(std::marker::PhantomData))
 }
 
 /// `YYYY-MM-DD` (the start of that day, UTC) or `YYYY-MM-DDTHH:MM:SSZ`, as Unix seconds.

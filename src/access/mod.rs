@@ -7,14 +7,17 @@
 //! per request and puts the [`Caller`] in the request; the routes ask the [`Policy`].
 //! Nothing here knows HTTP: headers come in as text.
 
+pub mod cli;
 pub mod config;
 pub mod grant;
 pub mod jwt;
 pub mod limiter;
+pub mod owners;
 pub mod policy;
 pub mod principal;
 pub mod secrets;
 pub mod session;
+pub mod viewer;
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -30,6 +33,7 @@ pub use config::ConfigError;
 pub use grant::{Owners, Resource, Role};
 pub use policy::Policy;
 pub use principal::{Caller, Method, Principal};
+pub use viewer::{Denial, Hidden, Viewer};
 
 use jwt::JwtVerifier;
 use limiter::SignInLimiter;

@@ -159,6 +159,34 @@ impl Policy {
         self.sign_in_limit
     }
 
+    /// What the policy sets up, in one line (start-up log, `herald auth check`).
+    pub fn summary(&self) -> String {
+        if self.open {
+            return "open: no access file, anyone may do anything".into();
+        }
+        let methods: Vec<&str> = [
+            (!self.users.is_empty(), "HTTP Basic"),
+            (!self.tokens.is_empty(), "API tokens"),
+            (self.oidc.is_some(), "OIDC bearer"),
+            (self.client_certificates.is_some(), "client certificates"),
+            (self.session.is_some(), "portal sessions"),
+        ]
+        .into_iter()
+        .filter_map(|(on, name)| on.then_some(name))
+        .collect();
+        format!(
+            "{} user(s), {} token(s), {} grant(s); methods: {}",
+            self.users.len(),
+            self.tokens.len(),
+            self.grants.len(),
+            if methods.is_empty() {
+                "none".to_owned()
+            } else {
+                methods.join(", ")
+            }
+        )
+    }
+
     /// Whether `caller` may act as `role` on `resource`.
     pub fn allows(&self, caller: &Caller, role: Role, resource: &Resource<'_>) -> bool {
         self.grants
