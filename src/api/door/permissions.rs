@@ -346,11 +346,18 @@ async fn decide(
                 Err(Denial::Unauthenticated)
             }
         }
+        // What needs a role on everything names no one resource, so refusing it hides
+        // nothing: 403 (401 without credentials), whatever the role.
         Everywhere(role) => {
             if viewer.holds_everywhere(role) {
                 Ok(())
+            } else if viewer.caller().is_anonymous() {
+                Err(Denial::Unauthenticated)
             } else {
-                Err(viewer.denial(role, "everything".into(), Hidden::Schema))
+                Err(Denial::Forbidden {
+                    role,
+                    what: "everything".into(),
+                })
             }
         }
         Subject(role) => subject(viewer, role, param("subject")),
