@@ -20,6 +20,10 @@
 #   BENCH_BASELINE_BIN    path of another herald binary to measure side by side (its
 #                         reads alternate with this build's in every round)
 #   BENCH_BASELINE_LABEL  how the report names it (default: baseline)
+#   BENCH_AUTH=1          also a Herald under an access file: warm by-id reads with HTTP
+#                         Basic, an API token and an OIDC JWT (principals reading every
+#                         subject), and one with a prefix grant (checked per id, off the
+#                         fast lane), in the same rounds as the open Herald
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -66,12 +70,13 @@ done
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "bench: building (release)" >&2
-cargo build --release --quiet --bin herald --example ceiling
+cargo build --release --quiet --bin herald --example ceiling --example mint_jwt
 TARGET_DIR=$(cargo metadata --format-version 1 --no-deps 2>/dev/null |
     sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
 TARGET_DIR=${TARGET_DIR:-$ROOT/target}
 HERALD_BIN=$TARGET_DIR/release/herald
 CEILING_BIN=$TARGET_DIR/release/examples/ceiling
+MINT_JWT_BIN=$TARGET_DIR/release/examples/mint_jwt
 
 # --- servers ---------------------------------------------------------------------------
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/herald-bench.XXXXXX")
@@ -116,16 +121,17 @@ wait_up() { # pid url
     return 1
 }
 
-start_herald() { # binary name -> sets STARTED_PID and STARTED_URL
-    local port
+start_herald() { # binary name [serve flags...] -> sets STARTED_PID and STARTED_URL
+    local port binary=$1 name=$2
+    shift 2
     port=$(free_port)
-    HERALD_LOG=warn "${SERVER_PREFIX[@]}" "$1" serve \
-        --listen "127.0.0.1:$port" --database "sqlite://$WORK/$2.db" \
-        >"$WORK/$2.log" 2>&1 &
+    HERALD_LOG=warn "${SERVER_PREFIX[@]}" "$binary" serve \
+        --listen "127.0.0.1:$port" --database "sqlite://$WORK/$name.db" "$@" \
+        >"$WORK/$name.log" 2>&1 &
     STARTED_PID=$!
     PIDS+=("$STARTED_PID")
     STARTED_URL=http://127.0.0.1:$port
-    wait_up "$STARTED_PID" "$STARTED_URL/subjects"
+    wait_up "$STARTED_PID" "$STARTED_URL/health/live"
 }
 
 start_ceiling() { # mode -> sets STARTED_PID and STARTED_URL
@@ -146,6 +152,46 @@ if [[ -n ${BENCH_BASELINE_BIN:-} ]]; then
     start_herald "$BENCH_BASELINE_BIN" baseline
     BASELINE_PID=$STARTED_PID BASELINE=$STARTED_URL
 fi
+if [[ ${BENCH_AUTH:-0} == 1 ]]; then
+    # Principals: `bench` (Basic), `bench-token` (API token), `bench-jwt` (OIDC) read every
+    # subject; `bench-prefix` (Basic) reads only subjects starting `bench-`; `seeder` writes.
+    hash() { printf '%s\n' "$1" | "$HERALD_BIN" auth hash-password; }
+    TOKEN_OUT=$("$HERALD_BIN" auth token --name bench-token --groups readers)
+    BENCH_TOKEN=$(grep '^hrd_' <<<"$TOKEN_OUT")
+    BENCH_JWT=$("$MINT_JWT_BIN" "$WORK/jwks.json" https://bench.idp herald bench-jwt readers)
+    cat >"$WORK/access.yaml" <<YAML
+users:
+  - name: bench
+    password_hash: "$(hash bench-pw)"
+    groups: [readers]
+  - name: bench-prefix
+    password_hash: "$(hash prefix-pw)"
+  - name: seeder
+    password_hash: "$(hash seeder-pw)"
+tokens:
+$(sed -n '/^  - name/,$p' <<<"$TOKEN_OUT")
+oidc:
+  issuer: https://bench.idp
+  audience: herald
+  jwks_file: $WORK/jwks.json
+grants:
+  - to: group:readers
+    role: read
+    on: "*"
+  - to: user:bench-prefix
+    role: read
+    on: subject-prefix:bench-
+  - to: user:seeder
+    role: write
+    on: "*"
+YAML
+    start_herald "$HERALD_BIN" herald-auth --auth-config "$WORK/access.yaml"
+    AUTH_PID=$STARTED_PID AUTH=$STARTED_URL
+    basic_header() { printf 'Basic %s' "$(printf '%s' "$1" | base64 -w0)"; }
+    BASIC_HEADER=$(basic_header bench:bench-pw)
+    PREFIX_HEADER=$(basic_header bench-prefix:prefix-pw)
+    SEED_HEADER=$(basic_header seeder:seeder-pw)
+fi
 start_ceiling axum
 CEILING_PID=$STARTED_PID CEILING=$STARTED_URL
 start_ceiling hyper
@@ -157,11 +203,12 @@ schema_body() { # i -> {"schema": "..."} request body
     printf '{"schema":"{\\"type\\":\\"record\\",\\"name\\":\\"Bench%d\\",\\"namespace\\":\\"herald.bench\\",\\"fields\\":[{\\"name\\":\\"id\\",\\"type\\":\\"long\\"},{\\"name\\":\\"f%d\\",\\"type\\":\\"string\\"}]}"}' "$1" "$1"
 }
 
-seed() { # url -> the ids, space-separated
-    local i answer id ids=()
+seed() { # url [authorization] -> the ids, space-separated
+    local i answer id ids=() auth=()
+    if [[ -n ${2:-} ]]; then auth=(-H "Authorization: $2"); fi
     for ((i = 0; i < SCHEMAS; i++)); do
-        answer=$(curl -fsS -X POST -H "Content-Type: $MEDIA" --data "$(schema_body "$i")" \
-            "$1/subjects/bench-$i/versions")
+        answer=$(curl -fsS -X POST -H "Content-Type: $MEDIA" "${auth[@]}" \
+            --data "$(schema_body "$i")" "$1/subjects/bench-$i/versions")
         id=$(sed -n 's/.*"id":\([0-9][0-9]*\).*/\1/p' <<<"$answer")
         [[ -n $id ]] || { echo "bench: unexpected answer: $answer" >&2; exit 1; }
         ids+=("$id")
@@ -175,6 +222,12 @@ if [[ -n ${BASELINE:-} ]]; then
     # Same schemas in the same order: the same ids, so one script drives both.
     [[ "$(seed "$BASELINE")" == "${IDS[*]}" ]] || {
         echo "bench: the baseline allocated different ids" >&2
+        exit 1
+    }
+fi
+if [[ -n ${AUTH:-} ]]; then
+    [[ "$(seed "$AUTH" "$SEED_HEADER")" == "${IDS[*]}" ]] || {
+        echo "bench: the access-controlled Herald allocated different ids" >&2
         exit 1
     }
 fi
@@ -216,6 +269,29 @@ request = function()
 end
 $DONE_LUA
 LUA
+
+# The same reads with credentials (one script per Authorization header).
+authorized_ids() { # header -> script path on stdout
+    local file
+    file="$WORK/ids-$RANDOM.lua"
+    {
+        printf 'wrk.headers["Authorization"] = "%s"\n' "$1"
+        cat "$WORK/ids.lua"
+    } >"$file"
+    echo "$file"
+}
+if [[ -n ${AUTH:-} ]]; then
+    IDS_BASIC=$(authorized_ids "$BASIC_HEADER")
+    IDS_TOKEN=$(authorized_ids "Bearer $BENCH_TOKEN")
+    IDS_JWT=$(authorized_ids "Bearer $BENCH_JWT")
+    IDS_PREFIX=$(authorized_ids "$PREFIX_HEADER")
+    for script in "$IDS_BASIC" "$IDS_TOKEN" "$IDS_JWT" "$IDS_PREFIX"; do
+        header=$(sed -n 's/^wrk.headers\["Authorization"\] = "\(.*\)"$/\1/p' "$script")
+        code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: $header" \
+            "$AUTH/schemas/ids/${IDS[0]}")
+        [[ $code == 200 ]] || { echo "bench: $script answered $code" >&2; exit 1; }
+    done
+fi
 
 # Re-registering schema 0 under its own subject: always answers the existing id.
 EXISTING_BODY=$(schema_body 0 | sed 's/\\/\\\\/g; s/"/\\"/g')
@@ -308,12 +384,19 @@ pick_median() { # name rounds
 # process, the hypervisor) hits both alike; the median round is reported.
 READS=(hyper ceiling ids latest)
 if [[ -n ${BASELINE:-} ]]; then READS+=(base_ids base_latest); fi
+if [[ -n ${AUTH:-} ]]; then READS+=(auth_basic auth_token auth_jwt auth_prefix); fi
 for ((round = 1; round <= ROUNDS; round++)); do
     run_wrk "hyper.$round" "$HYPER" "$WORK/ids.lua" "$HYPER_PID"
     run_wrk "ceiling.$round" "$CEILING" "$WORK/ids.lua" "$CEILING_PID"
     run_wrk "ids.$round" "$HERALD" "$WORK/ids.lua" "$HERALD_PID"
     if [[ -n ${BASELINE:-} ]]; then
         run_wrk "base_ids.$round" "$BASELINE" "$WORK/ids.lua" "$BASELINE_PID"
+    fi
+    if [[ -n ${AUTH:-} ]]; then
+        run_wrk "auth_basic.$round" "$AUTH" "$IDS_BASIC" "$AUTH_PID"
+        run_wrk "auth_token.$round" "$AUTH" "$IDS_TOKEN" "$AUTH_PID"
+        run_wrk "auth_jwt.$round" "$AUTH" "$IDS_JWT" "$AUTH_PID"
+        run_wrk "auth_prefix.$round" "$AUTH" "$IDS_PREFIX" "$AUTH_PID"
     fi
     run_wrk "latest.$round" "$HERALD" "$WORK/latest.lua" "$HERALD_PID"
     if [[ -n ${BASELINE:-} ]]; then
@@ -368,6 +451,12 @@ mkdir -p "$(dirname "$OUT")"
     row hyper "a1. ceiling: raw hyper HTTP/1, constant JSON"
     row ceiling "a2. ceiling: bare axum, constant JSON"
     row ids "b. GET /schemas/ids/{id} (warm)" ratio
+    if [[ -n ${AUTH:-} ]]; then
+        row auth_basic "b1. access file, HTTP Basic: GET /schemas/ids/{id} (warm)" ratio
+        row auth_token "b2. access file, API token: GET /schemas/ids/{id} (warm)" ratio
+        row auth_jwt "b3. access file, OIDC JWT: GET /schemas/ids/{id} (warm)" ratio
+        row auth_prefix "b4. access file, Basic, prefix grant (routed): GET /schemas/ids/{id}" ratio
+    fi
     row latest "c. GET /subjects/{s}/versions/latest (warm)" ratio
     row reregister "e. POST existing schema (re-register)"
     row register "d. POST new schema, new subject"
@@ -376,6 +465,10 @@ mkdir -p "$(dirname "$OUT")"
         row base_latest "c. $BASELINE_LABEL: GET /subjects/{s}/versions/latest (warm)" ratio
         row base_reregister "e. $BASELINE_LABEL: POST existing schema"
         row base_register "d. $BASELINE_LABEL: POST new schema, new subject"
+    fi
+    if [[ -n ${AUTH:-} ]]; then
+        echo
+        echo "- warm by-id with an access file, vs the open Herald (b): Basic $(pct "${RPS[auth_basic]}" "${RPS[ids]}"), API token $(pct "${RPS[auth_token]}" "${RPS[ids]}"), OIDC JWT $(pct "${RPS[auth_jwt]}" "${RPS[ids]}"), prefix grant $(pct "${RPS[auth_prefix]}" "${RPS[ids]}")"
     fi
 } | tee "$OUT"
 echo >&2

@@ -151,15 +151,16 @@ impl App {
     /// 2. tracing (a span per request, at debug level);
     /// 3. the Host and Origin allow-lists (DNS rebinding, cross-site writes), before
     ///    anything reads the request: a pass-through when both are empty;
-    /// 4. trailing-slash trimming (the Java client POSTs `.../versions/`);
-    /// 5. the Confluent fast lane for warm `GET /schemas/ids/{id}`, which answers from
-    ///    the cache or passes the request on;
-    /// 6. the body limit, read by every body extractor (so it wraps the router: a request
+    /// 4. authentication: the request's credentials become its `Caller`; bad ones are
+    ///    answered 401 (429 past the sign-in limit) here;
+    /// 5. trailing-slash trimming (the Java client POSTs `.../versions/`);
+    /// 6. the Confluent fast lane for warm `GET /schemas/ids/{id}`, which answers from
+    ///    the cache (to callers who read every subject) or passes the request on;
+    /// 7. the body limit, read by every body extractor (so it wraps the router: a request
     ///    the fast lane answers has no body to limit);
-    /// 7. the router.
+    /// 8. the router, every route behind the authorization guard ([`App::routes`]).
     ///
-    /// A layer that must see every request (access control, metrics) goes between 2
-    /// and 5.
+    /// A layer that must see every request (metrics) goes between 2 and 6.
     pub fn front_door(
         &self,
     ) -> impl Service<

@@ -242,6 +242,7 @@ mod tests {
             max_connections: 10_000,
             allowed_hosts: Vec::new(),
             allowed_origins: Vec::new(),
+            auth_config: None,
             demo: false,
         };
         assert_eq!(

@@ -155,8 +155,8 @@ async fn malformed_or_wrong_credentials_are_refused_and_change_nothing() {
     let (header, payload, _signature) = {
         let mut parts = token.split('.');
         (
-            parts.next().unwrap().to_owned(),
-            parts.next().unwrap().to_owned(),
+            parts.next().expect("a value").to_owned(),
+            parts.next().expect("a value").to_owned(),
             (),
         )
     };
