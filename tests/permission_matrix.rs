@@ -158,13 +158,7 @@ fn cells() -> Vec<Cell> {
             Some(json!({"a": "x"})),
             READ,
         ),
-        cell(
-            "catalog read",
-            get.clone(),
-            "/catalog/domains",
-            None,
-            WHOLE_READ,
-        ),
+        cell("catalog list", get.clone(), "/catalog/domains", None, LIST),
         cell(
             "catalog read",
             get.clone(),
@@ -172,7 +166,7 @@ fn cells() -> Vec<Cell> {
             None,
             [401, 404, 200, 200, 200],
         ),
-        cell("catalog read", get.clone(), "/search?q=s", None, WHOLE_READ),
+        cell("catalog list", get.clone(), "/search?q=s", None, LIST),
         cell(
             "catalog read",
             get.clone(),

@@ -106,6 +106,16 @@ impl Viewer {
         self.policy.allows(&self.caller, role, &resource)
     }
 
+    /// Whether a search hit may be shown: an entity, a subject, or a field of a subject.
+    pub fn may_see_hit(&self, kind: &str, name: &str, subject: Option<&str>) -> bool {
+        match (kind, EntityKind::parse(kind)) {
+            ("subject", _) => self.may_read(name),
+            ("field", _) => subject.is_some_and(|s| self.may_read(s)),
+            (_, Some(kind)) => self.may_entity(Role::Read, kind, name),
+            _ => self.holds_everywhere(Role::Read),
+        }
+    }
+
     /// Whether anything at all may be read: an anonymous caller who may not is asked to
     /// authenticate.
     pub fn may_read_something(&self) -> bool {

@@ -662,3 +662,136 @@ where
     }
     false
 }
+
+/// Sends a catalog document (`application/json`) with credentials.
+async fn put_entity(app: &TestApp, who: &str, path: &str, body: Value) -> (u16, Value) {
+    let response = app
+        .client
+        .put(app.url(path))
+        .header("Authorization", who)
+        .header("Content-Type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("sent");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn team_members_change_what_their_team_owns_and_domain_readers_see_their_domain() {
+    let grants = "  - to: team-members\n    role: write\n    on: \"*\"\n  - to: user:reader\n    role: read\n    on: domain:payments\n";
+    let (app, _keys) = locked(grants).await;
+    for (path, body) in [
+        (
+            "/catalog/teams/checkout",
+            json!({"name": "checkout", "members": ["writer"]}),
+        ),
+        ("/catalog/teams/other", json!({"name": "other"})),
+        ("/catalog/domains/payments", json!({"name": "payments"})),
+        (
+            "/catalog/applications/cart",
+            json!({"name": "cart", "owner": "checkout"}),
+        ),
+        (
+            "/catalog/applications/billing",
+            json!({"name": "billing", "domain": "payments"}),
+        ),
+    ] {
+        let (status, body) = put_entity(&app, &admin(), path, body).await;
+        assert!(status == 200 || status == 201, "{path}: {status} {body}");
+    }
+    // A member of the owning team may change it; not someone else's, and not move it away.
+    let own = put_entity(
+        &app,
+        &writer(),
+        "/catalog/applications/cart",
+        json!({"name": "cart", "owner": "checkout", "title": "Cart"}),
+    )
+    .await;
+    assert_eq!(own.0, 200, "{own:?}");
+    let foreign = put_entity(
+        &app,
+        &writer(),
+        "/catalog/applications/billing",
+        json!({"name": "billing", "domain": "payments", "title": "x"}),
+    )
+    .await;
+    assert_error(&foreign, 403, 40301);
+    let moved = put_entity(
+        &app,
+        &writer(),
+        "/catalog/applications/cart",
+        json!({"name": "cart", "owner": "other"}),
+    )
+    .await;
+    assert_error(&moved, 403, 40301);
+    let (_, cart) = app
+        .call_as(
+            Some(&admin()),
+            Method::GET,
+            "/catalog/applications/cart",
+            None,
+        )
+        .await;
+    assert_eq!(
+        cart["owner"], "checkout",
+        "the refused move changed nothing"
+    );
+    // A domain reader lists and reads its domain's entities only; the rest look missing.
+    let (status, page) = app
+        .call_as(Some(&reader()), Method::GET, "/catalog/applications", None)
+        .await;
+    assert_eq!(status, 200);
+    let names: Vec<&str> = page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|e| e["name"].as_str())
+        .collect();
+    assert_eq!(names, vec!["billing"]);
+    let hidden = app
+        .call_as(
+            Some(&reader()),
+            Method::GET,
+            "/catalog/applications/cart",
+            None,
+        )
+        .await;
+    let missing = app
+        .call_as(
+            Some(&admin()),
+            Method::GET,
+            "/catalog/applications/nothing",
+            None,
+        )
+        .await;
+    assert_eq!(
+        (hidden.0, hidden.1["error_code"].clone()),
+        (missing.0, missing.1["error_code"].clone())
+    );
+    let hit_names = |found: &Value| -> Vec<String> {
+        found["hits"]
+            .as_array()
+            .map(|hits| {
+                hits.iter()
+                    .filter_map(|h| h["name"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (_, for_admin) = app
+        .call_as(Some(&admin()), Method::GET, "/search?q=cart", None)
+        .await;
+    assert!(
+        hit_names(&for_admin).contains(&"cart".to_owned()),
+        "{for_admin}"
+    );
+    let (_, for_reader) = app
+        .call_as(Some(&reader()), Method::GET, "/search?q=cart", None)
+        .await;
+    assert!(
+        !hit_names(&for_reader).contains(&"cart".to_owned()),
+        "search hides what the reader may not read: {for_reader}"
+    );
+}

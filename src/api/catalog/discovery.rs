@@ -4,11 +4,12 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Extension, Path, State};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::error::{CatalogApiError, CatalogErrorBody};
+use crate::access::Viewer;
 use crate::api::extract::Params;
 use crate::catalog::Catalog;
 use crate::catalog::fields::FieldUsage;
@@ -30,6 +31,7 @@ use crate::registry::DeletedFilter;
 )]
 pub async fn search(
     State(catalog): State<Arc<Catalog>>,
+    Extension(viewer): Extension<Viewer>,
     params: Params,
 ) -> Result<Json<SearchResults>, CatalogApiError> {
     let query = params.get("q").unwrap_or("");
@@ -38,7 +40,15 @@ pub async fn search(
         .and_then(|v| usize::try_from(v).ok())
         .unwrap_or(50)
         .min(MAX_HITS);
-    Ok(Json(catalog.search(query, limit).await?))
+    // Search everything, keep what the caller may see, then page: the total counts only
+    // visible hits.
+    let mut results = catalog.search(query, MAX_HITS).await?;
+    results
+        .hits
+        .retain(|hit| viewer.may_see_hit(&hit.kind, &hit.name, hit.subject.as_deref()));
+    results.total = results.total.min(MAX_HITS).min(results.hits.len());
+    results.hits.truncate(limit);
+    Ok(Json(results))
 }
 
 /// Fields carrying a tag, with who writes and reads them.

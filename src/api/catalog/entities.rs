@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use super::error::{CatalogApiError, CatalogErrorBody};
 use super::media::JsonBody;
 use super::{kind_of, may_change, name_of};
-use crate::access::Viewer;
+use crate::access::{Role, Viewer};
 use crate::api::extract::{Actor, Params};
 use crate::catalog::Catalog;
 use crate::catalog::model::{Entity, EntityKind};
@@ -58,6 +58,7 @@ pub struct EntityPage {
 pub async fn list(
     State(catalog): State<Arc<Catalog>>,
     Path(kind): Path<String>,
+    Extension(viewer): Extension<Viewer>,
     params: Params,
 ) -> Result<Json<EntityPage>, CatalogApiError> {
     let kind = kind_of(&kind)?;
@@ -65,6 +66,7 @@ pub async fn list(
     let matching: Vec<Value> = snapshot
         .list(kind)
         .iter()
+        .filter(|entity| viewer.may_entity(Role::Read, kind, entity.name().as_str()))
         .map(Entity::to_json)
         .filter(|doc| matches(doc, &params))
         .collect();

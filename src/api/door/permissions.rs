@@ -150,7 +150,7 @@ pub const RULES: &[Rule] = &[
         Entity(Some(EntityKind::Application), Read),
     ),
     rule("GET", "/catalog/subjects/{subject}", Subject(Read)),
-    rule("GET", "/catalog/{kind}", Everywhere(Read)),
+    rule("GET", "/catalog/{kind}", Listing),
     rule("POST", "/catalog/{kind}", CatalogWrite),
     rule("GET", "/catalog/{kind}/{name}", Entity(None, Read)),
     rule("PUT", "/catalog/{kind}/{name}", CatalogWrite),
@@ -160,7 +160,7 @@ pub const RULES: &[Rule] = &[
         "/catalog/{kind}/{name}/{relation}",
         Entity(None, Read),
     ),
-    rule("GET", "/search", Everywhere(Read)),
+    rule("GET", "/search", Listing),
     // Health and documentation.
     rule("GET", "/health/live", Public),
     rule("GET", "/health/ready", Public),
