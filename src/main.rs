@@ -134,6 +134,8 @@ async fn export(args: ExportArgs) -> anyhow::Result<()> {
 }
 
 async fn serve(settings: ServeSettings) -> anyhow::Result<()> {
+    // TLS files are read first: a bad one stops start-up before anything else happens.
+    let options = settings.server_options()?;
     let app = App::open(&settings.database_url, settings.max_body_bytes)
         .await?
         .with_allow_lists(&settings.allowed_hosts, &settings.allowed_origins);
@@ -149,9 +151,10 @@ async fn serve(settings: ServeSettings) -> anyhow::Result<()> {
     tracing::info!(
         listen = %listener.local_addr()?,
         database = %settings.database_url,
+        transport = options.tls.as_ref().map_or_else(|| "plain HTTP".to_owned(), |tls| tls.mode()),
         "Herald is serving the Confluent Schema Registry API"
     );
-    app::serve_with_limits(listener, &app, settings.server_limits(), shutdown_signal()).await?;
+    app::serve_with(listener, &app, options, shutdown_signal()).await?;
     tracing::info!("Herald stopped");
     Ok(())
 }
