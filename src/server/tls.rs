@@ -372,4 +372,46 @@ mod tests {
         assert!("yes".parse::<ClientAuth>().is_err());
         assert_eq!(ClientAuth::default(), ClientAuth::Optional);
     }
+
+    fn certificate_named(parts: Vec<(rcgen::DnType, &str)>) -> Vec<u8> {
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
+        let mut name = rcgen::DistinguishedName::new();
+        for (kind, value) in parts {
+            name.push(kind, value);
+        }
+        params.distinguished_name = name;
+        let key = rcgen::KeyPair::generate().expect("key");
+        params
+            .self_signed(&key)
+            .expect("certificate")
+            .der()
+            .to_vec()
+    }
+
+    #[test]
+    fn the_subject_reads_most_specific_first_with_unnamed_types_in_hex() {
+        use rcgen::DnType;
+        let email = DnType::CustomDnType(vec![1, 2, 840, 113_549, 1, 9, 1]);
+        let der = certificate_named(vec![
+            (DnType::CountryName, "NL"),
+            (DnType::OrganizationName, "Payments"),
+            (email, "alice@example.org"),
+            (DnType::CommonName, "alice"),
+        ]);
+        let peer = PeerCertificate::from_der(&der).expect("parses");
+        assert_eq!(
+            peer.subject,
+            "CN=alice,1.2.840.113549.1.9.1=#0c11616c696365406578616d706c652e6f7267,O=Payments,C=NL"
+        );
+        assert_eq!(peer.common_name.as_deref(), Some("alice"));
+    }
+
+    #[test]
+    fn a_subject_without_a_common_name_has_none_and_garbage_is_no_certificate() {
+        let der = certificate_named(vec![(rcgen::DnType::OrganizationName, "Payments")]);
+        let peer = PeerCertificate::from_der(&der).expect("parses");
+        assert_eq!(peer.subject, "O=Payments");
+        assert_eq!(peer.common_name, None);
+        assert_eq!(PeerCertificate::from_der(b"not DER"), None);
+    }
 }
