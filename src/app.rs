@@ -10,13 +10,16 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
 use axum::http::Request;
+use axum::middleware::from_fn_with_state;
 use axum::response::Response;
 use hyper::body::Incoming;
 use tokio::net::TcpListener;
 use tower::Service;
 use tower::ServiceBuilder;
 
+use crate::access::Access;
 use crate::api::confluent::{self, ConfluentState, FastLaneLayer, HotCache};
+use crate::api::door::permissions::{Guard, authorize};
 use crate::api::door::{self, DoorBody};
 use crate::api::{health, openapi, paths, validate};
 use crate::catalog::file::SourcedFile;
@@ -38,6 +41,8 @@ pub struct App {
     pub max_body_bytes: usize,
     /// The Host names this node answers and the Origins it takes writes from (empty: any).
     pub allow_lists: door::AllowLists,
+    /// Who may do what (open when there is no access file).
+    pub access: Arc<Access>,
 }
 
 impl App {
@@ -64,6 +69,7 @@ impl App {
             cache: Arc::new(HotCache::default()),
             max_body_bytes,
             allow_lists: door::AllowLists::default(),
+            access: Arc::new(Access::open()),
         })
     }
 
@@ -72,6 +78,13 @@ impl App {
     #[must_use]
     pub fn with_allow_lists(mut self, hosts: &[String], origins: &[String]) -> Self {
         self.allow_lists = door::AllowLists::new(hosts, origins);
+        self
+    }
+
+    /// Applies `access` (an access file's policy) instead of leaving Herald open.
+    #[must_use]
+    pub fn with_access(mut self, access: Arc<Access>) -> Self {
+        self.access = access;
         self
     }
 
@@ -96,25 +109,38 @@ impl App {
         ConfluentState {
             registry: self.registry.clone(),
             cache: self.cache.clone(),
+            access: self.access.clone(),
         }
     }
 
-    /// Every route of every area, without the cross-cutting layers.
+    /// Every route of every area, each behind the authorization guard (the route's line
+    /// in `permissions::RULES`), without the cross-cutting layers.
     fn routes(&self) -> Router {
-        confluent::router(self.confluent_state())
+        let guard = Guard::new(
+            self.access.clone(),
+            self.registry.clone(),
+            self.catalog.clone(),
+        );
+        let api = confluent::router(self.confluent_state())
             .merge(validate::router(self.registry.clone()))
             .merge(crate::api::catalog::router(self.catalog.clone()))
             .merge(health::router(self.registry.clone()))
-            .merge(portal::router(PortalState {
-                registry: self.registry.clone(),
-                catalog: self.catalog.clone(),
-            }))
-            .merge(portal::catalog::router(self.catalog.clone()))
             // The Swagger UI is a page in a browser like the portal's: same framing, sniffing
             // and script rules (it loads only its own files, so they hold).
             .merge(
                 openapi::router().layer(axum::middleware::map_response(portal::security_headers)),
             )
+            .route_layer(from_fn_with_state(guard.clone(), authorize));
+        let pages = portal::router(PortalState {
+            registry: self.registry.clone(),
+            catalog: self.catalog.clone(),
+        })
+        .merge(portal::catalog::router(self.catalog.clone()))
+        .route_layer(from_fn_with_state(
+            guard.rendering(portal::denied),
+            authorize,
+        ));
+        api.merge(pages)
     }
 
     /// The one front door: every request passes the same cross-cutting layers, in this
@@ -148,6 +174,7 @@ impl App {
             .layer(door::CatchPanicLayer)
             .layer(door::TraceLayer)
             .layer(door::AllowListLayer::new(&self.allow_lists))
+            .layer(door::AuthenticateLayer::new(self.access.clone()))
             .map_request(paths::trim_trailing_slash::<Incoming> as fn(_) -> _)
             .layer(FastLaneLayer::new(self.confluent_state()))
             .map_response(door::routed as fn(_) -> _)

@@ -95,6 +95,11 @@ pub struct ServeSettings {
     )]
     pub tls_client_auth: ClientAuth,
 
+    /// The access file: users, tokens, OIDC, grants (docs/security.md). Reloaded when it
+    /// changes and on SIGHUP. Without it, anyone who can reach Herald may do anything.
+    #[arg(long, env = "HERALD_AUTH_CONFIG")]
+    pub auth_config: Option<std::path::PathBuf>,
+
     /// Load the demo landscape (schemas-examples/catalog.yaml) if the database is empty.
     #[arg(long, env = "HERALD_DEMO")]
     pub demo: bool,
@@ -312,6 +317,7 @@ mod tests {
             tls_key: None,
             tls_client_ca: None,
             tls_client_auth: ClientAuth::Optional,
+            auth_config: None,
             demo: false,
         };
         assert_eq!(

@@ -2,6 +2,8 @@
 //!
 //! A guided tour, from the top down (dependencies point down only):
 
+/// Identity and access control: credentials, principals, grants, the access file.
+pub mod access;
 /// HTTP: the Confluent wire API, its errors, extractors and content negotiation.
 pub mod api;
 /// Wiring: settings to store to registry to router, and the front door every request

@@ -3,7 +3,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use std::sync::Arc;
+
 use clap::{Args, Parser, Subcommand};
+use herald::access::Access;
 use herald::app::{self, App};
 use herald::catalog::CatalogError;
 use herald::catalog::file::SourcedFile;
@@ -29,6 +32,38 @@ enum Command {
     /// Catalog as code: apply a catalog file, or export the catalog as one.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Credentials for the access file: password hashes and API tokens.
+    #[command(subcommand)]
+    Auth(AuthCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum AuthCommand {
+    /// Read a password from standard input (one line) and print its argon2id hash, for a
+    /// user's `password_hash`.
+    HashPassword,
+    /// Mint an API token: prints the token once (give it to the client) and the entry
+    /// to add under `tokens:` (which holds only its hash).
+    Token(TokenArgs),
+    /// Check an access file and print what it grants; exits 1 with file:line errors if
+    /// it is broken.
+    Check {
+        /// The access file.
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+struct TokenArgs {
+    /// The principal the token stands for.
+    #[arg(long)]
+    name: String,
+    /// Last day (YYYY-MM-DD) or instant (YYYY-MM-DDTHH:MM:SSZ) the token works.
+    #[arg(long)]
+    expires: Option<String>,
+    /// Groups the principal is in (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    groups: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -78,6 +113,7 @@ async fn main() -> anyhow::Result<ExitCode> {
         Command::Catalog(CatalogCommand::Export(args)) => {
             export(args).await.map(|()| ExitCode::SUCCESS)
         }
+        Command::Auth(command) => auth(command),
     }
 }
 
@@ -133,12 +169,38 @@ async fn export(args: ExportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn auth(command: AuthCommand) -> anyhow::Result<ExitCode> {
+    use herald::access::cli;
+    let printed = match command {
+        AuthCommand::HashPassword => cli::hash_password(&mut std::io::stdin().lock()),
+        AuthCommand::Token(args) => cli::token(&args.name, args.expires.as_deref(), &args.groups),
+        AuthCommand::Check { file } => cli::check(&file),
+    };
+    match printed {
+        Ok(text) => {
+            print!("{text}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(message) => {
+            eprintln!("{message}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
 async fn serve(settings: ServeSettings) -> anyhow::Result<()> {
     // TLS files are read first: a bad one stops start-up before anything else happens.
     let options = settings.server_options()?;
+    let access = match &settings.auth_config {
+        Some(path) => Arc::new(Access::from_file(path)?),
+        None => Arc::new(Access::open()),
+    };
+    access.watch();
+    warn_if_open(&access, settings.listen);
     let app = App::open(&settings.database_url, settings.max_body_bytes)
         .await?
-        .with_allow_lists(&settings.allowed_hosts, &settings.allowed_origins);
+        .with_allow_lists(&settings.allowed_hosts, &settings.allowed_origins)
+        .with_access(access);
     if settings.demo {
         let path = demo_catalog_path();
         if app.load_demo(&path).await? {
@@ -157,6 +219,25 @@ async fn serve(settings: ServeSettings) -> anyhow::Result<()> {
     app::serve_with(listener, &app, options, shutdown_signal()).await?;
     tracing::info!("Herald stopped");
     Ok(())
+}
+
+/// Without an access file Herald is open: say so, and loudly when it listens beyond
+/// loopback.
+fn warn_if_open(access: &Access, listen: std::net::SocketAddr) {
+    if !access.policy().is_open() {
+        tracing::info!(file = ?access.source(), policy = %access.policy().summary(), "access control is on");
+    } else if listen.ip().is_loopback() {
+        tracing::warn!(
+            "access control is off (no --auth-config): anyone who can reach this port may do anything"
+        );
+    } else {
+        tracing::error!(
+            %listen,
+            "ACCESS CONTROL IS OFF and Herald listens beyond loopback: anyone who can reach \
+             this port may delete every schema, change every setting and rewrite the catalog. \
+             Give it an access file (--auth-config, docs/security.md) before exposing it."
+        );
+    }
 }
 
 /// Ctrl-C or SIGTERM: finish in-flight requests, then exit.

@@ -47,6 +47,29 @@ impl fmt::Debug for DatabaseUrl {
     }
 }
 
+/// Any other secret text (a password hash, a session key, a client secret): `Debug`
+/// shows `***`, serde reads it as a plain string, and only [`Secret::expose`] gives it.
+#[derive(Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(text: impl Into<String>) -> Self {
+        Self(text.into())
+    }
+
+    /// The secret itself: for checking or signing, never for printing.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(HIDDEN)
+    }
+}
+
 /// The URL with its credentials replaced by `***`: the user information (everything
 /// between the scheme and the *last* `@`, so a password holding `@`, `:` or `/` goes
 /// whole) and the values of secret query parameters. Errs on the side of hiding: a URL

@@ -14,8 +14,11 @@
 //! clients retry) rather than being accepted and closed. A burst then costs clients latency,
 //! not errors, and a flood costs the server nothing it would not spend anyway.
 
+mod peer;
 mod tls;
 mod watchdog;
+
+pub use peer::{ClientAddress, PeerCertificate};
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -37,7 +40,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, watch};
 use tower::Service;
 
-pub use tls::{ClientAuth, PeerCertificate, TlsConfig, TlsError, TlsFiles};
+pub use tls::{ClientAuth, TlsConfig, TlsError, TlsFiles};
 
 use watchdog::{Activity, Counted, Timeouts, Watched};
 
@@ -195,7 +198,7 @@ where
         tokio::pin!(expiry);
         let socket = Watched::new(stream, activity.clone());
         let Some(tls) = self.tls.take() else {
-            return self.http(socket, None, &activity, expiry).await;
+            return self.http(socket, peer, None, &activity, expiry).await;
         };
         let handshake = tokio::select! {
             handshake = tls.acceptor().accept(socket) => handshake,
@@ -208,23 +211,26 @@ where
         match handshake {
             Ok(stream) => {
                 let certificate = PeerCertificate::of(stream.get_ref().1);
-                self.http(stream, certificate, &activity, expiry).await;
+                self.http(stream, peer, certificate, &activity, expiry)
+                    .await;
             }
             Err(error) => tracing::debug!(%peer, %error, "TLS handshake failed"),
         }
     }
 
-    /// HTTP/1.1 on `io`, every request carrying `certificate` if there is one.
+    /// HTTP/1.1 on `io`, every request carrying the client's address and `certificate` if
+    /// there is one.
     async fn http<I>(
         self,
         io: I,
+        address: SocketAddr,
         certificate: Option<PeerCertificate>,
         activity: &Arc<Activity>,
         expiry: Pin<&mut impl Future<Output = &'static str>>,
     ) where
         I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
-        let service = WithPeer::new(TowerToHyperService::new(self.service), certificate);
+        let service = WithPeer::new(TowerToHyperService::new(self.service), address, certificate);
         let connection = http1::Builder::new()
             .serve_connection(TokioIo::new(io), Counted::new(service, activity.clone()));
         let connection = self.graceful.watch(connection);
@@ -240,17 +246,23 @@ where
     }
 }
 
-/// A hyper service that puts the connection's verified client certificate, if any, into
-/// each request's extensions: only the TLS handshake can set it, never a header.
+/// A hyper service that puts what the connection knows of its client into each request's
+/// extensions: the address, and the verified client certificate if any. Only the
+/// connection loop sets them, never a header.
 #[derive(Debug, Clone)]
 struct WithPeer<S> {
     inner: S,
+    address: ClientAddress,
     certificate: Option<PeerCertificate>,
 }
 
 impl<S> WithPeer<S> {
-    fn new(inner: S, certificate: Option<PeerCertificate>) -> Self {
-        Self { inner, certificate }
+    fn new(inner: S, address: SocketAddr, certificate: Option<PeerCertificate>) -> Self {
+        Self {
+            inner,
+            address: ClientAddress(address),
+            certificate,
+        }
     }
 }
 
@@ -263,6 +275,7 @@ where
     type Future = S::Future;
 
     fn call(&self, mut request: Request<B>) -> Self::Future {
+        request.extensions_mut().insert(self.address);
         if let Some(certificate) = &self.certificate {
             request.extensions_mut().insert(certificate.clone());
         }

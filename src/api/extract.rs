@@ -199,6 +199,31 @@ impl Params {
     }
 }
 
+/// The header naming who makes a change, honoured only while access control is off.
+pub const ACTOR_HEADER: &str = "x-herald-actor";
+
+/// Who the audit log names for this request: the authenticated principal and its method;
+/// with access control off, the `X-Herald-Actor` header, else `anonymous`.
+pub struct Actor(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Actor {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let claimed = parts
+            .headers
+            .get(ACTOR_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|v| !v.is_empty() && v.len() <= 200);
+        let actor = match parts.extensions.get::<crate::access::Viewer>() {
+            Some(viewer) => viewer.actor(claimed),
+            None => crate::access::Caller::Anonymous.actor(),
+        };
+        Ok(Self(actor))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

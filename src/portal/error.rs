@@ -79,3 +79,41 @@ pub fn last_resort() -> Response {
     )
         .into_response()
 }
+
+/// A request the access policy turned away, as a page: a read of what the viewer may not
+/// see is the same "not found" as a missing page; a caller without credentials is asked
+/// to sign in (the browser's own prompt, or the sign-in page it links to).
+pub fn denied(denial: &crate::access::Denial, _request: &axum::extract::Request) -> Response {
+    use crate::access::Denial;
+    match denial {
+        Denial::Hidden(_) => {
+            PortalError::NotFound("There is no page at this address.".into()).into_response()
+        }
+        Denial::Forbidden { .. } => {
+            let page = ErrorPage {
+                chrome: Chrome::new("Not allowed", Section::None),
+                status: 403,
+                heading: "Not allowed",
+                message: "Your account may not do this. Ask an administrator for access.".into(),
+                subjects_href: links::subjects(),
+            };
+            Page(StatusCode::FORBIDDEN, page).into_response()
+        }
+        Denial::Unauthenticated => {
+            let page = ErrorPage {
+                chrome: Chrome::new("Sign in", Section::None),
+                status: 401,
+                heading: "Sign in to see this page",
+                message: "This Herald shows its schemas and catalog to signed-in users only."
+                    .into(),
+                subjects_href: links::subjects(),
+            };
+            let mut response = Page(StatusCode::UNAUTHORIZED, page).into_response();
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Basic realm=\"Herald\""),
+            );
+            response
+        }
+    }
+}

@@ -49,6 +49,29 @@ pub struct Chrome {
     pub crumbs: Vec<Crumb>,
     /// What the header's search box shows.
     pub search: String,
+    /// Who is looking, as the header and footer say.
+    pub who: Who,
+}
+
+/// Who the page is shown to.
+#[derive(Debug, Clone, Default)]
+pub struct Who {
+    /// The signed-in principal's name.
+    pub name: Option<String>,
+    /// Access control is off (the footer warns).
+    pub open: bool,
+}
+
+impl Who {
+    fn of_request() -> Self {
+        match crate::access::Viewer::current() {
+            Some(viewer) => Self {
+                name: viewer.caller().name().map(str::to_owned),
+                open: viewer.is_open(),
+            },
+            None => Self::default(),
+        }
+    }
 }
 
 impl Chrome {
@@ -58,6 +81,7 @@ impl Chrome {
             section,
             crumbs: Vec::new(),
             search: String::new(),
+            who: Who::of_request(),
         }
     }
 

@@ -29,7 +29,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-pub use error::PortalError;
+pub use error::{PortalError, denied};
 
 use crate::registry::Registry;
 

@@ -23,6 +23,8 @@ use tokio_rustls::TlsAcceptor;
 use x509_parser::asn1_rs::ToDer;
 use x509_parser::prelude::{AttributeTypeAndValue, FromDer, X509Certificate, X509Name};
 
+use super::PeerCertificate;
+
 /// The only application protocol the loop speaks.
 const ALPN_HTTP1: &[u8] = b"http/1.1";
 
@@ -246,16 +248,10 @@ fn client_verifier(
         .map_err(|error| invalid(flag, path, format!("not a usable CA bundle: {error}")))
 }
 
-/// The verified certificate a client presented, put into every request of its connection.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PeerCertificate {
-    /// The subject as an RFC 4514 string, most specific name first, as Java's
-    /// `X500Principal.getName()` (and so Kafka) writes it: `CN=alice,O=Payments`.
-    pub subject: String,
-    /// The subject's most specific common name (CN), if it has one as text.
-    pub common_name: Option<String>,
-}
-
+/// How a verified client certificate becomes a [`PeerCertificate`]: the subject as an RFC
+/// 4514 string, most specific name first, as Java's `X500Principal.getName()` (and so
+/// Kafka) writes it (`CN=alice,O=Payments`), and the most specific common name, if it is
+/// text.
 impl PeerCertificate {
     /// Reads the end-entity certificate of a client chain rustls has verified.
     pub fn from_der(der: &[u8]) -> Option<Self> {

@@ -49,20 +49,89 @@ impl TestApp {
             herald::config::DEFAULT_MAX_BODY_BYTES,
             false,
             ServerLimits::default(),
-            |app| app.with_allow_lists(&hosts, &origins),
+            |app, _| app.with_allow_lists(&hosts, &origins),
         )
         .await
     }
 
+    /// A Herald under the access file `yaml` (written to `access.yaml` in its directory,
+    /// where [`TestApp::access_file`] finds it for reload tests).
+    pub async fn spawn_with_access(yaml: &str) -> Self {
+        Self::spawn_with_access_and_demo(yaml, false).await
+    }
+
+    /// [`TestApp::spawn_with_access`] with the demo landscape loaded.
+    pub async fn spawn_with_access_and_demo(yaml: &str, demo: bool) -> Self {
+        let yaml = yaml.to_owned();
+        Self::spawn_configured(
+            herald::config::DEFAULT_MAX_BODY_BYTES,
+            demo,
+            ServerLimits::default(),
+            move |app, dir| {
+                let path = dir.join("access.yaml");
+                std::fs::write(&path, yaml).expect("write access file");
+                let access = std::sync::Arc::new(
+                    herald::access::Access::from_file(&path).expect("access file reads"),
+                );
+                access.watch();
+                app.with_access(access)
+            },
+        )
+        .await
+    }
+
+    /// The access file of a [`TestApp::spawn_with_access`] app.
+    pub fn access_file(&self) -> std::path::PathBuf {
+        self._dir.path().join("access.yaml")
+    }
+
+    /// Sends a request with an `Authorization` header (none: `None`); answers the status,
+    /// the headers and the body as JSON (`Null` when it is not JSON).
+    pub async fn call_as(
+        &self,
+        authorization: Option<&str>,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let (status, _, body) = self.call_as_full(authorization, method, path, body).await;
+        (status, body)
+    }
+
+    pub async fn call_as_full(
+        &self,
+        authorization: Option<&str>,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, reqwest::header::HeaderMap, Value) {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(authorization) = authorization {
+            request = request.header("Authorization", authorization);
+        }
+        if let Some(body) = body {
+            request = request.header("Content-Type", V1).body(body.to_string());
+        }
+        let response = request.send().await.expect("request sent");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body");
+        (
+            status,
+            headers,
+            serde_json::from_str(&text).unwrap_or(Value::Null),
+        )
+    }
+
     async fn spawn_with(max_body_bytes: usize, demo: bool, limits: ServerLimits) -> Self {
-        Self::spawn_configured(max_body_bytes, demo, limits, |app| app).await
+        Self::spawn_configured(max_body_bytes, demo, limits, |app, _| app).await
     }
 
     async fn spawn_configured(
         max_body_bytes: usize,
         demo: bool,
         limits: ServerLimits,
-        configure: impl FnOnce(App) -> App,
+        configure: impl FnOnce(App, &std::path::Path) -> App,
     ) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("herald.db").display());
@@ -72,7 +141,7 @@ impl TestApp {
         )
         .await
         .expect("open app");
-        let app = configure(app);
+        let app = configure(app, dir.path());
         if demo {
             let path = herald::config::demo_catalog_path();
             assert!(

@@ -158,11 +158,24 @@ struct TlsApp {
 
 impl TlsApp {
     async fn spawn(tls: TlsConfig) -> Self {
+        Self::spawn_configured(tls, |app| app).await
+    }
+
+    /// A Herald over TLS whose access file is `policy` (YAML).
+    async fn spawn_with_access(tls: TlsConfig, policy: &str) -> Self {
+        let file = tempfile::NamedTempFile::new().expect("access file");
+        std::fs::write(file.path(), policy).expect("write access file");
+        let access = herald::access::Access::from_file(file.path()).expect("access file loads");
+        Self::spawn_configured(tls, |app| app.with_access(Arc::new(access))).await
+    }
+
+    async fn spawn_configured(tls: TlsConfig, configure: impl FnOnce(App) -> App) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("herald.db").display());
         let app = App::open(&herald::secret::DatabaseUrl::new(url), 1 << 20)
             .await
             .expect("open app");
+        let app = configure(app);
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (stop, stopped) = oneshot::channel::<()>();
@@ -555,4 +568,38 @@ async fn bad_tls_files_are_refused_with_their_flag_and_path() {
     let debug = format!("{config:?}");
     assert!(debug.contains("optional"), "{debug}");
     assert!(!debug.contains("BEGIN") && debug.len() < 200, "{debug}");
+}
+
+#[tokio::test]
+async fn the_access_layer_takes_the_certificate_as_the_principal() {
+    let pki = Pki::new("Herald test CA");
+    let policy = "client_certificates:\n  principal: common_name\n\
+                  grants:\n  - to: user:alice\n    role: write\n    on: \"*\"\n";
+    let app = TlsApp::spawn_with_access(pki.tls(Some(ClientAuth::Optional)), policy).await;
+    let url = app.url("localhost", "/subjects/orders-value/versions");
+    let body = serde_json::json!({"schema": "\"string\""}).to_string();
+    let post = |client: Client| {
+        let request = client
+            .post(&url)
+            .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+            .body(body.clone());
+        async move {
+            request
+                .send()
+                .await
+                .expect("request sent")
+                .status()
+                .as_u16()
+        }
+    };
+
+    let alice = pki.client(Some(pki.client_identity(&alice())));
+    assert_eq!(post(alice).await, 200, "alice has write on everything");
+    let bob = pki.client(Some(pki.client_identity(&[(DnType::CommonName, "bob")])));
+    assert_eq!(post(bob).await, 403, "bob is known but granted nothing");
+    assert_eq!(
+        post(pki.client(None)).await,
+        401,
+        "no certificate, no credentials"
+    );
 }

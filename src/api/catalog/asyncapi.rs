@@ -12,8 +12,8 @@ use serde_json::Value;
 
 use super::error::{CatalogApiError, CatalogErrorBody};
 use super::media::FileBody;
-use super::{actor, document, wants_yaml};
-use crate::api::extract::Params;
+use super::{document, wants_yaml};
+use crate::api::extract::{Actor, Params};
 use crate::catalog::model::{EntityKind, EntityName};
 use crate::catalog::{ApplyReport, Catalog, CatalogError};
 
@@ -81,7 +81,7 @@ pub async fn application(
 pub async fn import(
     State(catalog): State<Arc<Catalog>>,
     params: Params,
-    headers: HeaderMap,
+    Actor(actor): Actor,
     _: FileBody,
     body: Bytes,
 ) -> Result<Json<ApplyReport>, CatalogApiError> {
@@ -90,12 +90,7 @@ pub async fn import(
     let doc: Value =
         crate::catalog::file::read_yaml(text, "request body").map_err(CatalogError::File)?;
     let report = catalog
-        .import_asyncapi(
-            &doc,
-            "request body",
-            params.flag("dryRun"),
-            &actor(&headers),
-        )
+        .import_asyncapi(&doc, "request body", params.flag("dryRun"), &actor)
         .await?;
     Ok(Json(report))
 }

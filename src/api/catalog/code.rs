@@ -14,8 +14,8 @@ use utoipa::{PartialSchema, ToSchema};
 
 use super::error::{CatalogApiError, CatalogErrorBody};
 use super::media::FileBody;
-use super::{actor, document, wants_yaml};
-use crate::api::extract::Params;
+use super::{document, wants_yaml};
+use crate::api::extract::{Actor, Params};
 use crate::catalog::file::{CatalogFile, SourcedFile};
 use crate::catalog::{ApplyReport, Catalog};
 
@@ -38,7 +38,7 @@ use crate::catalog::{ApplyReport, Catalog};
 pub async fn apply(
     State(catalog): State<Arc<Catalog>>,
     params: Params,
-    headers: HeaderMap,
+    Actor(actor): Actor,
     _: FileBody,
     body: Bytes,
 ) -> Result<Json<ApplyReport>, CatalogApiError> {
@@ -47,7 +47,7 @@ pub async fn apply(
     let sourced =
         SourcedFile::parse(text, "request body").map_err(crate::catalog::CatalogError::from)?;
     let report = catalog
-        .apply(&sourced, params.flag("dryRun"), &actor(&headers))
+        .apply(&sourced, params.flag("dryRun"), &actor)
         .await?;
     Ok(Json(report))
 }

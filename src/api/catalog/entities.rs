@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Extension, Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::Value;
@@ -13,8 +13,9 @@ use utoipa::ToSchema;
 
 use super::error::{CatalogApiError, CatalogErrorBody};
 use super::media::JsonBody;
-use super::{actor, kind_of, name_of};
-use crate::api::extract::Params;
+use super::{kind_of, may_change, name_of};
+use crate::access::Viewer;
+use crate::api::extract::{Actor, Params};
 use crate::catalog::Catalog;
 use crate::catalog::model::{Entity, EntityKind};
 use crate::catalog::relations::{Link, relations_of};
@@ -158,13 +159,15 @@ pub async fn get_one(
 pub async fn create(
     State(catalog): State<Arc<Catalog>>,
     Path(kind): Path<String>,
-    headers: HeaderMap,
+    Extension(viewer): Extension<Viewer>,
+    Actor(actor): Actor,
     _: JsonBody,
     body: Bytes,
 ) -> Result<Response, CatalogApiError> {
     let kind = kind_of(&kind)?;
     let entity = read_entity(kind, &body, None)?;
-    let created = catalog.create(entity, &actor(&headers)).await?;
+    may_change(&catalog, &viewer, None, Some(&entity)).await?;
+    let created = catalog.create(entity, &actor).await?;
     Ok((StatusCode::CREATED, Json(created.to_json())).into_response())
 }
 
@@ -189,14 +192,22 @@ pub async fn create(
 pub async fn put(
     State(catalog): State<Arc<Catalog>>,
     Path((kind, name)): Path<(String, String)>,
-    headers: HeaderMap,
+    Extension(viewer): Extension<Viewer>,
+    Actor(actor): Actor,
     _: JsonBody,
     body: Bytes,
 ) -> Result<Response, CatalogApiError> {
     let kind = kind_of(&kind)?;
     let entity = read_entity(kind, &body, Some(&name))?;
+    may_change(
+        &catalog,
+        &viewer,
+        Some((kind, entity.name())),
+        Some(&entity),
+    )
+    .await?;
     let document = entity.to_json();
-    let created = catalog.put(entity, &actor(&headers)).await?;
+    let created = catalog.put(entity, &actor).await?;
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -224,11 +235,13 @@ pub async fn put(
 pub async fn delete(
     State(catalog): State<Arc<Catalog>>,
     Path((kind, name)): Path<(String, String)>,
-    headers: HeaderMap,
+    Extension(viewer): Extension<Viewer>,
+    Actor(actor): Actor,
 ) -> Result<StatusCode, CatalogApiError> {
     let kind = kind_of(&kind)?;
     let name = name_of(kind, &name)?;
-    catalog.delete(kind, &name, &actor(&headers)).await?;
+    may_change(&catalog, &viewer, Some((kind, &name)), None).await?;
+    catalog.delete(kind, &name, &actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

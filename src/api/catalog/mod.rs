@@ -17,8 +17,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Serialize;
 
+use crate::access::owners::OwnerIndex;
+use crate::access::{Role, Viewer};
 use crate::catalog::Catalog;
-use crate::catalog::model::{EntityKind, EntityName};
+use crate::catalog::model::{Entity, EntityKind, EntityName};
 use error::CatalogApiError;
 
 pub use asyncapi::{__path_application, __path_import, __path_whole_catalog};
@@ -30,12 +32,6 @@ pub use entities::{
     __path_create, __path_delete, __path_get_one, __path_list, __path_put, __path_related,
     EntityPage, create, delete, get_one, list, put, related,
 };
-
-/// Who the audit log names when the request doesn't say (no authentication yet).
-const ANONYMOUS: &str = "anonymous";
-
-/// The header naming who makes a change, for the audit log.
-const ACTOR_HEADER: &str = "x-herald-actor";
 
 pub fn router(catalog: Arc<Catalog>) -> Router {
     Router::new()
@@ -65,15 +61,42 @@ pub fn router(catalog: Arc<Catalog>) -> Router {
         .with_state(catalog)
 }
 
-/// The audit log's "who": the `X-Herald-Actor` header, else anonymous.
-fn actor(headers: &HeaderMap) -> String {
-    headers
-        .get(ACTOR_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|v| !v.is_empty() && v.len() <= 200)
-        .unwrap_or(ANONYMOUS)
-        .to_owned()
+/// A catalog write is allowed when the caller holds write on the entity as it stands
+/// (if it exists) and as it would stand after the change (if there is one): nobody moves
+/// an entity out of, or into, what they may not change.
+async fn may_change(
+    catalog: &Catalog,
+    viewer: &Viewer,
+    before: Option<(EntityKind, &EntityName)>,
+    after: Option<&Entity>,
+) -> Result<(), CatalogApiError> {
+    if viewer.holds_everywhere(Role::Write) {
+        return Ok(());
+    }
+    let snapshot = catalog.snapshot().await?;
+    let existing = before.and_then(|(kind, name)| snapshot.get(kind, name));
+    let allowed = [existing.as_ref(), after]
+        .into_iter()
+        .flatten()
+        .all(|entity| {
+            let (owners, subjects) = OwnerIndex::placement_of(&snapshot, entity);
+            viewer.may_place(Role::Write, owners, &subjects)
+        });
+    if allowed {
+        Ok(())
+    } else if viewer.caller().is_anonymous() {
+        Err(CatalogApiError::new(
+            StatusCode::UNAUTHORIZED,
+            40101,
+            "Unauthorized: this request needs credentials (HTTP Basic or a bearer token)",
+        ))
+    } else {
+        Err(CatalogApiError::new(
+            StatusCode::FORBIDDEN,
+            40301,
+            "Forbidden: this principal may not change this entity where it is, or where it would be",
+        ))
+    }
 }
 
 fn kind_of(segment: &str) -> Result<EntityKind, CatalogApiError> {

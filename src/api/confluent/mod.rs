@@ -25,13 +25,12 @@ pub use hot_path::{FastLane, FastLaneLayer};
 use super::error::ApiError;
 use crate::registry::Registry;
 
-/// Who the audit log names for changes made through this API (no authentication yet).
-const ACTOR: &str = "anonymous";
-
 #[derive(Clone)]
 pub struct ConfluentState {
     pub registry: Arc<Registry>,
     pub cache: Arc<HotCache>,
+    /// The access policy: the fast lane answers only callers who may read everything.
+    pub access: Arc<crate::access::Access>,
 }
 
 /// All Confluent routes, with Confluent-shaped 404/405 answers and content negotiation.

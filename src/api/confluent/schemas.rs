@@ -1,12 +1,13 @@
 //! `/schemas...`: schemas by global id.
 
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::{Extension, Path, State};
 use axum::response::Response;
 
 use super::ConfluentState;
 use super::respond::{self, paginate};
 use super::wire::{SchemaContent, SchemaObject, SchemaString, SubjectVersionBody};
+use crate::access::Viewer;
 use crate::api::error::ApiError;
 use crate::api::extract::{Params, schema_id};
 use crate::registry::SchemaListing;
@@ -21,6 +22,7 @@ pub async fn get_types() -> Result<Response, ApiError> {
 
 pub async fn list(
     State(state): State<ConfluentState>,
+    Extension(viewer): Extension<Viewer>,
     params: Params,
 ) -> Result<Response, ApiError> {
     let listing = SchemaListing {
@@ -28,7 +30,8 @@ pub async fn list(
         deleted: params.flag("deleted"),
         latest_only: params.flag("latestOnly"),
     };
-    let versions = state.registry.list_schemas(&listing).await?;
+    let mut versions = state.registry.list_schemas(&listing).await?;
+    versions.retain(|v| viewer.may_read(&v.subject));
     let page = paginate(
         versions,
         params.int("offset"),
@@ -126,9 +129,11 @@ async fn versions_of(
 pub async fn get_subjects(
     State(state): State<ConfluentState>,
     Path(raw_id): Path<String>,
+    Extension(viewer): Extension<Viewer>,
     params: Params,
 ) -> Result<Response, ApiError> {
-    let versions = versions_of(&state, &raw_id, &params).await?;
+    let mut versions = versions_of(&state, &raw_id, &params).await?;
+    versions.retain(|v| viewer.may_read(&v.subject));
     let mut subjects: Vec<&str> = versions.iter().map(|v| v.subject.as_str()).collect();
     subjects.dedup();
     respond::json(&subjects)
@@ -137,9 +142,11 @@ pub async fn get_subjects(
 pub async fn get_versions(
     State(state): State<ConfluentState>,
     Path(raw_id): Path<String>,
+    Extension(viewer): Extension<Viewer>,
     params: Params,
 ) -> Result<Response, ApiError> {
-    let versions = versions_of(&state, &raw_id, &params).await?;
+    let mut versions = versions_of(&state, &raw_id, &params).await?;
+    versions.retain(|v| viewer.may_read(&v.subject));
     let body: Vec<SubjectVersionBody<'_>> = versions
         .iter()
         .map(|v| SubjectVersionBody {

@@ -5,10 +5,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::Value;
 
+use super::ConfluentState;
 use super::wire::ModeBody;
-use super::{ACTOR, ConfluentState};
 use super::{respond, shapes};
 use crate::api::error::ApiError;
+use crate::api::extract::Actor;
 use crate::api::extract::{Params, WireJson};
 use crate::model::{Config, Mode, Subject};
 use crate::registry::{RegistryError, Scope};
@@ -37,20 +38,22 @@ pub async fn get_global_config(State(state): State<ConfluentState>) -> Result<Re
 
 pub async fn put_global_config(
     State(state): State<ConfluentState>,
+    Actor(actor): Actor,
     WireJson(body): WireJson<Value>,
 ) -> Result<Response, ApiError> {
     let config = parse_config_body(&body)?;
     let stored = state
         .registry
-        .put_config(Scope::Global, config, ACTOR)
+        .put_config(Scope::Global, config, &actor)
         .await?;
     config_body(&stored, "compatibility")
 }
 
 pub async fn delete_global_config(
     State(state): State<ConfluentState>,
+    Actor(actor): Actor,
 ) -> Result<Response, ApiError> {
-    let previous = state.registry.delete_config(Scope::Global, ACTOR).await?;
+    let previous = state.registry.delete_config(Scope::Global, &actor).await?;
     config_body(&previous, "compatibilityLevel")
 }
 
@@ -68,6 +71,7 @@ pub async fn get_subject_config(
 
 pub async fn put_subject_config(
     State(state): State<ConfluentState>,
+    Actor(actor): Actor,
     Path(subject): Path<String>,
     WireJson(body): WireJson<Value>,
 ) -> Result<Response, ApiError> {
@@ -78,19 +82,20 @@ pub async fn put_subject_config(
     let config = parse_config_body(&body)?;
     let stored = state
         .registry
-        .put_config(Scope::Subject(&subject), config, ACTOR)
+        .put_config(Scope::Subject(&subject), config, &actor)
         .await?;
     config_body(&stored, "compatibility")
 }
 
 pub async fn delete_subject_config(
     State(state): State<ConfluentState>,
+    Actor(actor): Actor,
     Path(subject): Path<String>,
 ) -> Result<Response, ApiError> {
     let subject = Subject::new(subject);
     let previous = state
         .registry
-        .delete_config(Scope::Subject(&subject), ACTOR)
+        .delete_config(Scope::Subject(&subject), &actor)
         .await?;
     config_body(&previous, "compatibilityLevel")
 }
@@ -121,47 +126,61 @@ async fn put_mode(
     scope: Scope<'_>,
     body: ModeBody,
     force: bool,
+    actor: &str,
 ) -> Result<Response, ApiError> {
     let Some(text) = body.mode else {
-        let previous = state.registry.delete_mode(scope, ACTOR).await?;
+        let previous = state.registry.delete_mode(scope, actor).await?;
         return mode_body(previous);
     };
     let mode = Mode::parse(&text).map_err(|_| RegistryError::InvalidMode)?;
-    let stored = state.registry.put_mode(scope, mode, force, ACTOR).await?;
+    let stored = state.registry.put_mode(scope, mode, force, actor).await?;
     mode_body(stored)
 }
 
 pub async fn put_global_mode(
     State(state): State<ConfluentState>,
+    Actor(actor): Actor,
     params: Params,
     WireJson(body): WireJson<ModeBody>,
 ) -> Result<Response, ApiError> {
-    put_mode(&state, Scope::Global, body, params.flag("force")).await
+    put_mode(&state, Scope::Global, body, params.flag("force"), &actor).await
 }
 
 pub async fn put_subject_mode(
     State(state): State<ConfluentState>,
     Path(subject): Path<String>,
+    Actor(actor): Actor,
     params: Params,
     WireJson(body): WireJson<ModeBody>,
 ) -> Result<Response, ApiError> {
     let subject = Subject::new(subject);
-    put_mode(&state, Scope::Subject(&subject), body, params.flag("force")).await
+    put_mode(
+        &state,
+        Scope::Subject(&subject),
+        body,
+        params.flag("force"),
+        &actor,
+    )
+    .await
 }
 
-pub async fn delete_global_mode(State(state): State<ConfluentState>) -> Result<Response, ApiError> {
-    mode_body(state.registry.delete_mode(Scope::Global, ACTOR).await?)
+pub async fn delete_global_mode(
+    State(state): State<ConfluentState>,
+    Actor(actor): Actor,
+) -> Result<Response, ApiError> {
+    mode_body(state.registry.delete_mode(Scope::Global, &actor).await?)
 }
 
 pub async fn delete_subject_mode(
     State(state): State<ConfluentState>,
+    Actor(actor): Actor,
     Path(subject): Path<String>,
 ) -> Result<Response, ApiError> {
     let subject = Subject::new(subject);
     mode_body(
         state
             .registry
-            .delete_mode(Scope::Subject(&subject), ACTOR)
+            .delete_mode(Scope::Subject(&subject), &actor)
             .await?,
     )
 }

@@ -1,13 +1,15 @@
 //! `/subjects...`: subjects, their versions, registration, lookup and deletes.
 
-use axum::extract::{Path, State};
+use axum::extract::{Extension, Path, State};
 use axum::response::Response;
 
+use super::ConfluentState;
 use super::cache::VersionKey;
 use super::respond::{self, paginate};
 use super::wire::{SchemaBody, SchemaObject};
-use super::{ACTOR, ConfluentState};
+use crate::access::Viewer;
 use crate::api::error::ApiError;
+use crate::api::extract::Actor;
 use crate::api::extract::{Params, WireJson};
 use crate::model::{Subject, VersionSpec};
 use crate::registry::{DeletedFilter, RegisterOptions};
@@ -24,13 +26,15 @@ fn deleted_filter(params: &Params) -> DeletedFilter {
 
 pub async fn list(
     State(state): State<ConfluentState>,
+    Extension(viewer): Extension<Viewer>,
     params: Params,
 ) -> Result<Response, ApiError> {
     let prefix = params.get("subjectPrefix").unwrap_or("");
-    let subjects = state
+    let mut subjects = state
         .registry
         .subjects(prefix, deleted_filter(&params))
         .await?;
+    subjects.retain(|s| viewer.may_read(s.as_str()));
     let page = paginate(
         subjects,
         params.int("offset"),
@@ -61,12 +65,13 @@ pub async fn lookup(
 
 pub async fn delete(
     State(state): State<ConfluentState>,
+    Actor(actor): Actor,
     Path(subject): Path<String>,
     params: Params,
 ) -> Result<Response, ApiError> {
     let deleted = state
         .registry
-        .delete_subject(&Subject::new(subject), params.flag("permanent"), ACTOR)
+        .delete_subject(&Subject::new(subject), params.flag("permanent"), &actor)
         .await?;
     respond::json(&deleted)
 }
@@ -103,6 +108,7 @@ pub async fn list_versions(
 
 pub async fn register(
     State(state): State<ConfluentState>,
+    Actor(actor): Actor,
     Path(subject): Path<String>,
     params: Params,
     WireJson(body): WireJson<SchemaBody>,
@@ -115,7 +121,7 @@ pub async fn register(
     // Answer with the full schema object (as CP8 does); CP7 clients read only `id`.
     let version = state
         .registry
-        .register(&subject, body.into_request()?, options, ACTOR)
+        .register(&subject, body.into_request()?, options, &actor)
         .await?;
     respond::json(&SchemaObject::of(&version))
 }
@@ -188,6 +194,7 @@ pub async fn referenced_by(
 
 pub async fn delete_version(
     State(state): State<ConfluentState>,
+    Actor(actor): Actor,
     Path((subject, version)): Path<(String, String)>,
     params: Params,
 ) -> Result<Response, ApiError> {
@@ -198,7 +205,7 @@ pub async fn delete_version(
             &Subject::new(subject),
             spec,
             params.flag("permanent"),
-            ACTOR,
+            &actor,
         )
         .await?;
     respond::json(&deleted)

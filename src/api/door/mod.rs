@@ -4,10 +4,13 @@
 //! response body per request, two clock reads even with tracing off; BENCHMARKS.md):
 //! these allocate nothing and read the clock only when debug logging is on.
 
+mod authn;
 mod guard;
 mod origin;
+pub mod permissions;
 mod trace;
 
+pub use authn::{AuthenticateLayer, caller_of, session_cookie, unauthenticated};
 pub use guard::CatchPanicLayer;
 pub use origin::{AllowListLayer, AllowLists};
 pub use trace::TraceLayer;
