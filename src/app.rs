@@ -28,7 +28,7 @@ use crate::portal::{self, PortalState};
 use crate::registry::DeletedFilter;
 use crate::registry::Registry;
 use crate::secret::DatabaseUrl;
-use crate::server::{self, ServerLimits};
+use crate::server::{self, ServerLimits, ServerOptions};
 use crate::storage::{Store, StoreError};
 
 /// Everything a running Herald holds.
@@ -208,4 +208,15 @@ pub async fn serve_with_limits(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     server::serve(listener, app.front_door(), limits, shutdown).await
+}
+
+/// [`serve`] with every connection-loop option: limits and TLS (mutual TLS puts the
+/// client's verified certificate into each request as a `server::PeerCertificate`).
+pub async fn serve_with(
+    listener: TcpListener,
+    app: &App,
+    options: ServerOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    server::serve_with(listener, app.front_door(), options, shutdown).await
 }

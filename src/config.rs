@@ -1,12 +1,13 @@
 //! Settings of `herald serve`: flags, each also settable through a `HERALD_*` variable.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
 
 use crate::secret::DatabaseUrl;
-use crate::server::ServerLimits;
+use crate::server::{ClientAuth, ServerLimits, ServerOptions, TlsConfig, TlsError, TlsFiles};
 
 /// Default cap on request bodies: large enough for any sane schema, small enough that a
 /// flood of huge bodies cannot exhaust memory.
@@ -70,6 +71,30 @@ pub struct ServeSettings {
     )]
     pub allowed_origins: Vec<String>,
 
+    /// TLS: the server's PEM certificate chain (its own certificate first). Needs
+    /// --tls-key; without both, Herald serves plain HTTP.
+    #[arg(long, env = "HERALD_TLS_CERT", value_name = "PATH")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// TLS: the PEM private key of --tls-cert (PKCS#8, PKCS#1 or SEC1, not encrypted).
+    #[arg(long, env = "HERALD_TLS_KEY", value_name = "PATH")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Mutual TLS: a PEM bundle of the CAs whose client certificates are accepted; a
+    /// verified certificate's subject becomes the request's principal.
+    #[arg(long, env = "HERALD_TLS_CLIENT_CA", value_name = "PATH")]
+    pub tls_client_ca: Option<PathBuf>,
+
+    /// Mutual TLS: `optional` (a client without a certificate may authenticate another
+    /// way) or `required` (the handshake fails without a valid one).
+    #[arg(
+        long,
+        env = "HERALD_TLS_CLIENT_AUTH",
+        default_value = "optional",
+        value_name = "optional|required"
+    )]
+    pub tls_client_auth: ClientAuth,
+
     /// The access file: users, tokens, OIDC, grants (docs/security.md). Reloaded when it
     /// changes and on SIGHUP. Without it, anyone who can reach Herald may do anything.
     #[arg(long, env = "HERALD_AUTH_CONFIG")]
@@ -90,6 +115,52 @@ impl ServeSettings {
             max_connections: usize::try_from(self.max_connections).unwrap_or(usize::MAX),
         }
     }
+
+    /// The TLS files asked for, if any; a certificate without its key (or the reverse),
+    /// or client-certificate settings without TLS, are refused.
+    pub fn tls_files(&self) -> Result<Option<TlsFiles>, TlsError> {
+        let (cert, key) = match (&self.tls_cert, &self.tls_key) {
+            (Some(cert), Some(key)) => (cert.clone(), key.clone()),
+            (Some(_), None) => return Err(unpaired("tls-cert", "tls-key")),
+            (None, Some(_)) => return Err(unpaired("tls-key", "tls-cert")),
+            (None, None) if self.tls_client_ca.is_some() => {
+                return Err(TlsError::ClientAuthWithoutTls {
+                    flag: "tls-client-ca",
+                });
+            }
+            (None, None) if self.tls_client_auth == ClientAuth::Required => {
+                return Err(TlsError::ClientAuthWithoutTls {
+                    flag: "tls-client-auth",
+                });
+            }
+            (None, None) => return Ok(None),
+        };
+        if self.tls_client_ca.is_none() && self.tls_client_auth == ClientAuth::Required {
+            return Err(TlsError::RequiredWithoutCa);
+        }
+        Ok(Some(TlsFiles {
+            cert,
+            key,
+            client_ca: self.tls_client_ca.clone(),
+            client_auth: self.tls_client_auth,
+        }))
+    }
+
+    /// Everything the connection loop needs; reads the TLS files, so call it at start-up.
+    pub fn server_options(&self) -> Result<ServerOptions, TlsError> {
+        let tls = match self.tls_files()? {
+            Some(files) => Some(TlsConfig::load(&files)?),
+            None => None,
+        };
+        Ok(ServerOptions {
+            limits: self.server_limits(),
+            tls,
+        })
+    }
+}
+
+fn unpaired(given: &'static str, missing: &'static str) -> TlsError {
+    TlsError::Unpaired { given, missing }
 }
 
 /// An `--allowed-hosts` entry: a host name or address, optionally with a port; not a URL
@@ -242,6 +313,10 @@ mod tests {
             max_connections: 10_000,
             allowed_hosts: Vec::new(),
             allowed_origins: Vec::new(),
+            tls_cert: None,
+            tls_key: None,
+            tls_client_ca: None,
+            tls_client_auth: ClientAuth::Optional,
             auth_config: None,
             demo: false,
         };
@@ -253,5 +328,96 @@ mod tests {
         for secret in ["p@ss", "w%40rd", "ss:w"] {
             assert!(!debug.contains(secret), "{debug} leaked {secret}");
         }
+    }
+
+    fn tls_files_of(args: &[&str]) -> Result<Option<TlsFiles>, String> {
+        let mut argv = vec!["herald"];
+        argv.extend_from_slice(args);
+        let cli = Cli::try_parse_from(argv).map_err(|e| e.to_string())?;
+        cli.serve.tls_files().map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn tls_needs_a_certificate_and_its_key_and_says_which_is_missing() {
+        assert_eq!(tls_files_of(&[]), Ok(None));
+        let error = tls_files_of(&["--tls-cert", "c.pem"]).expect_err("no key");
+        assert!(error.contains("--tls-key is not"), "{error}");
+        let error = tls_files_of(&["--tls-key", "k.pem"]).expect_err("no cert");
+        assert!(error.contains("--tls-cert is not"), "{error}");
+        let error = tls_files_of(&["--tls-client-ca", "ca.pem"]).expect_err("no TLS");
+        assert!(
+            error.contains("--tls-client-ca needs --tls-cert"),
+            "{error}"
+        );
+        let error = tls_files_of(&[
+            "--tls-cert",
+            "c.pem",
+            "--tls-key",
+            "k.pem",
+            "--tls-client-auth",
+            "required",
+        ])
+        .expect_err("required without a CA");
+        assert!(error.contains("--tls-client-ca"), "{error}");
+        assert!(tls_files_of(&["--tls-client-auth", "sometimes"]).is_err());
+    }
+
+    #[test]
+    fn tls_flags_make_tls_files() {
+        let files = tls_files_of(&[
+            "--tls-cert",
+            "c.pem",
+            "--tls-key",
+            "k.pem",
+            "--tls-client-ca",
+            "ca.pem",
+            "--tls-client-auth",
+            "required",
+        ])
+        .expect("valid")
+        .expect("TLS on");
+        assert_eq!(
+            files,
+            TlsFiles {
+                cert: "c.pem".into(),
+                key: "k.pem".into(),
+                client_ca: Some("ca.pem".into()),
+                client_auth: ClientAuth::Required,
+            }
+        );
+        let files = tls_files_of(&["--tls-cert", "c.pem", "--tls-key", "k.pem"])
+            .expect("valid")
+            .expect("TLS on");
+        assert_eq!(
+            (files.client_ca, files.client_auth),
+            (None, ClientAuth::Optional)
+        );
+    }
+
+    #[test]
+    fn an_unreadable_key_is_named_by_flag_and_path() {
+        let dir = tempfile::tempdir().expect("dir");
+        let cert = dir.path().join("cert.pem");
+        std::fs::write(
+            &cert,
+            "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+        )
+        .expect("write");
+        let key = dir.path().join("missing-key.pem");
+        let cli = Cli::try_parse_from([
+            "herald",
+            "--tls-cert",
+            cert.to_str().expect("utf-8"),
+            "--tls-key",
+            key.to_str().expect("utf-8"),
+        ])
+        .expect("parses");
+        let error = cli
+            .serve
+            .server_options()
+            .expect_err("no key file")
+            .to_string();
+        assert!(error.starts_with("--tls-key "), "{error}");
+        assert!(error.contains("missing-key.pem"), "{error}");
     }
 }

@@ -189,6 +189,8 @@ fn auth(command: AuthCommand) -> anyhow::Result<ExitCode> {
 }
 
 async fn serve(settings: ServeSettings) -> anyhow::Result<()> {
+    // TLS files are read first: a bad one stops start-up before anything else happens.
+    let options = settings.server_options()?;
     let access = match &settings.auth_config {
         Some(path) => Arc::new(Access::from_file(path)?),
         None => Arc::new(Access::open()),
@@ -211,9 +213,10 @@ async fn serve(settings: ServeSettings) -> anyhow::Result<()> {
     tracing::info!(
         listen = %listener.local_addr()?,
         database = %settings.database_url,
+        transport = options.tls.as_ref().map_or_else(|| "plain HTTP".to_owned(), |tls| tls.mode()),
         "Herald is serving the Confluent Schema Registry API"
     );
-    app::serve_with_limits(listener, &app, settings.server_limits(), shutdown_signal()).await?;
+    app::serve_with(listener, &app, options, shutdown_signal()).await?;
     tracing::info!("Herald stopped");
     Ok(())
 }

@@ -18,6 +18,7 @@ mod portal_catalog;
 mod protobuf_leniency;
 mod schemas;
 mod subjects;
+mod tls;
 mod transport;
 mod validate;
 mod write_media_types;

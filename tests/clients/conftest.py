@@ -1,5 +1,6 @@
 """Fixtures for the real-client suite: one fresh Herald per session, fresh clients per test."""
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -39,18 +40,20 @@ def _log_tail(log_path: Path, lines: int = 40) -> str:
         return "<no log>"
 
 
-@pytest.fixture(scope="session")
-def herald_url():
-    """Start a fresh Herald on a free port with a throw-away SQLite file; yield its base URL."""
+@contextlib.contextmanager
+def running_herald(extra_args=(), scheme="http", probe=None):
+    """Start a fresh Herald on a free port with a throw-away SQLite file and `extra_args`;
+    yield its base URL once `probe(url)` (default: a plain GET /) answers 200."""
     binary = _herald_binary()
     workdir = Path(tempfile.mkdtemp(prefix="herald-clients-"))
     db_path = workdir / "herald.db"
     log_path = workdir / "herald.log"
     port = _free_port()
-    url = f"http://127.0.0.1:{port}"
+    url = f"{scheme}://127.0.0.1:{port}"
+    probe = probe or (lambda base: requests.get(base + "/", timeout=1))
     log_file = open(log_path, "wb")
     proc = subprocess.Popen(
-        [str(binary), "serve", "--listen", f"127.0.0.1:{port}", "--database", f"sqlite://{db_path}"],
+        [str(binary), "serve", "--listen", f"127.0.0.1:{port}", "--database", f"sqlite://{db_path}", *extra_args],
         stdout=log_file,
         stderr=subprocess.STDOUT,
         cwd=workdir,
@@ -63,7 +66,7 @@ def herald_url():
                     f"Herald exited with code {proc.returncode} during startup; log:\n{_log_tail(log_path)}"
                 )
             try:
-                if requests.get(url + "/", timeout=1).status_code == 200:
+                if probe(url).status_code == 200:
                     break
             except requests.RequestException:
                 pass
@@ -81,6 +84,13 @@ def herald_url():
             proc.kill()
             proc.wait()
         log_file.close()
+
+
+@pytest.fixture(scope="session")
+def herald_url():
+    """A fresh plain-HTTP Herald for the session; its base URL."""
+    with running_herald() as url:
+        yield url
 
 
 @pytest.fixture
