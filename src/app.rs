@@ -103,6 +103,7 @@ impl App {
     fn routes(&self) -> Router {
         confluent::router(self.confluent_state())
             .merge(validate::router(self.registry.clone()))
+            .merge(crate::api::audit::router(self.registry.clone()))
             .merge(crate::api::catalog::router(self.catalog.clone()))
             .merge(health::router(self.registry.clone()))
             .merge(portal::router(PortalState {
