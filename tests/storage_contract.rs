@@ -975,13 +975,13 @@ async fn audit_history(store: &Store) {
     append_as(store, "bob", "s-b", record("B1")).await;
     pause().await;
     let level = json!({"compatibilityLevel": "FULL"});
-    let _ = store
+    store
         .put_config("s-a", &level, "alice")
         .await
         .map(Committed::unannounced)
         .expect("config");
     pause().await;
-    let _ = store
+    store
         .soft_delete("s-b", &[1], "bob")
         .await
         .map(Committed::unannounced)
@@ -1001,7 +1001,7 @@ async fn audit_history(store: &Store) {
         .map(Committed::unannounced)
         .expect("catalog");
     pause().await;
-    let _ = store
+    store
         .put_mode("s-a", "READONLY", "carol")
         .await
         .map(Committed::unannounced)

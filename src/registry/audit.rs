@@ -172,7 +172,7 @@ impl AuditFilter {
 }
 
 /// A trimmed text parameter; empty is absent.
-fn present<'a>(value: Option<&'a str>) -> Option<&'a str> {
+fn present(value: Option<&str>) -> Option<&str> {
     value.map(str::trim).filter(|v| !v.is_empty())
 }
 

@@ -182,7 +182,10 @@ async fn every_write_is_listed_with_its_actor() {
         .iter()
         .find(|e| e["action"] == "schema.registered" && e["target"] == "orders-value")
         .expect("registration");
-    assert_eq!(registered["details"]["version"], 2, "the newest registration first");
+    assert_eq!(
+        registered["details"]["version"], 2,
+        "the newest registration first"
+    );
     assert!(registered["details"]["id"].is_i64());
     assert!(registered["at"].as_str().is_some_and(|t| t.ends_with('Z')));
 
