@@ -14,7 +14,7 @@ use crate::registry::audit::{AuditFilter, AuditPage, AuditParams, DEFAULT_LIMIT}
 use crate::registry::{ACTION_DELETED_PERMANENTLY, AuditRecord};
 
 /// How many characters of an entry's details the table shows.
-const MAX_DETAILS: usize = 300;
+const MAX_DETAILS: usize = 160;
 
 /// The query string, every value as text (parsed by [`AuditFilter::parse`]).
 #[derive(Debug, Default, Deserialize)]
