@@ -123,6 +123,7 @@ impl App {
         );
         let api = confluent::router(self.confluent_state())
             .merge(validate::router(self.registry.clone()))
+            .merge(crate::api::audit::router(self.registry.clone()))
             .merge(crate::api::catalog::router(self.catalog.clone()))
             .merge(health::router(self.registry.clone()))
             // The Swagger UI is a page in a browser like the portal's: same framing, sniffing

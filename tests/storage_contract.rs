@@ -14,6 +14,8 @@ use std::sync::{Arc, OnceLock};
 
 use herald::model::Reference;
 use herald::schema::SchemaType;
+use herald::storage::browse::{ActionMatch, AuditQuery, AuditRecord};
+use herald::storage::catalog::CatalogWrite;
 use herald::storage::{
     Committed, NewSchema, NewVersion, Registered, Store, StoreError, StoredSchema, SubjectVersion,
     VersionRow,
@@ -95,6 +97,8 @@ contract_suite!(
     contract_config,
     contract_mode,
     contract_empty_store,
+    contract_audit_trail_filters,
+    contract_audit_trail_pages,
 );
 
 // ---------------------------------------------------------------------------------------
@@ -940,6 +944,373 @@ async fn contract_config(store: &Store) {
         .await
         .map(Committed::unannounced)
         .expect("delete");
+}
+
+/// Appends `schema` to `subject` as `actor`.
+async fn append_as(store: &Store, actor: &str, subject: &str, schema: NewSchema) {
+    let expected = store
+        .subject_versions(subject)
+        .await
+        .expect("read versions")
+        .last()
+        .map(|v| v.version);
+    let new = NewVersion {
+        actor,
+        ..version(subject, expected, schema)
+    };
+    let _ = store
+        .insert_version(new)
+        .await
+        .map(Committed::unannounced)
+        .expect("insert version");
+}
+
+/// A mixed history: registrations, a soft delete, a config, a mode and catalog writes by
+/// three actors, one of the subjects spelled like a catalog target (`topic/orders`). The
+/// pauses give most entries distinct times (SQLite keeps milliseconds).
+async fn audit_history(store: &Store) {
+    let pause = || tokio::time::sleep(std::time::Duration::from_millis(4));
+    append_as(store, "alice", "s-a", record("A1")).await;
+    pause().await;
+    append_as(store, "bob", "s-b", record("B1")).await;
+    pause().await;
+    let level = json!({"compatibilityLevel": "FULL"});
+    store
+        .put_config("s-a", &level, "alice")
+        .await
+        .map(Committed::unannounced)
+        .expect("config");
+    pause().await;
+    store
+        .soft_delete("s-b", &[1], "bob")
+        .await
+        .map(Committed::unannounced)
+        .expect("soft");
+    pause().await;
+    append_as(store, "alice", "topic/orders", record("T1")).await;
+    pause().await;
+    let topic = CatalogWrite::Put {
+        kind: "topic".into(),
+        name: "orders".into(),
+        document: json!({"name": "orders"}),
+        action: "catalog.topic.created".into(),
+    };
+    let _ = store
+        .write_catalog(0, &[topic], "bob")
+        .await
+        .map(Committed::unannounced)
+        .expect("catalog");
+    pause().await;
+    store
+        .put_mode("s-a", "READONLY", "carol")
+        .await
+        .map(Committed::unannounced)
+        .expect("mode");
+    for n in 0..5 {
+        pause().await;
+        append_as(store, "carol", "bulk", record(&format!("Bulk{n}"))).await;
+    }
+}
+
+async fn audit(store: &Store, query: AuditQuery<'_>) -> Vec<AuditRecord> {
+    store.audit_page(&query).await.expect("read audit")
+}
+
+fn everything() -> AuditQuery<'static> {
+    AuditQuery {
+        limit: 500,
+        ..AuditQuery::default()
+    }
+}
+
+/// What a filter must give, worked out from the whole trail in memory.
+fn expect(all: &[AuditRecord], keep: impl Fn(&AuditRecord) -> bool) -> Vec<i64> {
+    all.iter().filter(|e| keep(e)).map(|e| e.seq).collect()
+}
+
+fn seqs(entries: &[AuditRecord]) -> Vec<i64> {
+    entries.iter().map(|e| e.seq).collect()
+}
+
+async fn contract_audit_trail_filters(store: &Store) {
+    audit_history(store).await;
+    let all = audit(store, everything()).await;
+    assert_eq!(all.len(), 12, "every write left one entry: {all:?}");
+    assert!(all.windows(2).all(|w| w[0].seq > w[1].seq), "newest first");
+    assert!(
+        all.windows(2).all(|w| w[0].at >= w[1].at),
+        "times follow seq"
+    );
+    let newest = &all[0];
+    assert_eq!(
+        (newest.actor.as_str(), newest.target.as_str()),
+        ("carol", "bulk")
+    );
+    assert_eq!(newest.details["version"], 5);
+
+    let by_alice = audit(
+        store,
+        AuditQuery {
+            actor: Some("alice"),
+            ..everything()
+        },
+    )
+    .await;
+    assert_eq!(seqs(&by_alice), expect(&all, |e| e.actor == "alice"));
+    assert_eq!(by_alice.len(), 3);
+    // No prefix or case games on exact filters.
+    assert!(
+        audit(
+            store,
+            AuditQuery {
+                actor: Some("ali"),
+                ..everything()
+            }
+        )
+        .await
+        .is_empty()
+    );
+    assert!(
+        audit(
+            store,
+            AuditQuery {
+                actor: Some("Alice"),
+                ..everything()
+            }
+        )
+        .await
+        .is_empty()
+    );
+
+    // The subject filter names registry changes only: the catalog topic `orders` (target
+    // `topic/orders`) is not the subject `topic/orders`.
+    let subject = audit(
+        store,
+        AuditQuery {
+            subject: Some("topic/orders"),
+            ..everything()
+        },
+    )
+    .await;
+    assert_eq!(subject.len(), 1, "{subject:?}");
+    assert_eq!(subject[0].action, "schema.registered");
+    let s_a = audit(
+        store,
+        AuditQuery {
+            subject: Some("s-a"),
+            ..everything()
+        },
+    )
+    .await;
+    assert_eq!(seqs(&s_a), expect(&all, |e| e.target == "s-a"));
+    assert_eq!(
+        s_a.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+        ["mode.set", "config.set", "schema.registered"]
+    );
+
+    let exact = |action| AuditQuery {
+        action: Some(ActionMatch::Exact(action)),
+        ..everything()
+    };
+    let prefix = |action| AuditQuery {
+        action: Some(ActionMatch::Prefix(action)),
+        ..everything()
+    };
+    let registered = audit(store, exact("schema.registered")).await;
+    assert_eq!(
+        seqs(&registered),
+        expect(&all, |e| e.action == "schema.registered")
+    );
+    assert_eq!(registered.len(), 8);
+    assert!(
+        audit(store, exact("schema.")).await.is_empty(),
+        "exact is exact"
+    );
+    let catalog = audit(store, prefix("catalog.")).await;
+    assert_eq!(
+        seqs(&catalog),
+        expect(&all, |e| e.action.starts_with("catalog."))
+    );
+    assert_eq!(catalog.len(), 1);
+    assert_eq!(catalog[0].target, "topic/orders");
+    let versions = audit(store, prefix("versions.")).await;
+    assert_eq!(
+        seqs(&versions),
+        expect(&all, |e| e.action == "versions.deleted")
+    );
+    // A prefix is literal: `_` and `%` are no wildcards.
+    assert!(audit(store, prefix("schema_")).await.is_empty());
+    assert!(audit(store, prefix("%")).await.is_empty());
+
+    // Filters combine.
+    let combined = AuditQuery {
+        actor: Some("alice"),
+        subject: Some("s-a"),
+        action: Some(ActionMatch::Prefix("config.")),
+        ..everything()
+    };
+    let found = audit(store, combined).await;
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        (found[0].actor.as_str(), found[0].action.as_str()),
+        ("alice", "config.set")
+    );
+    let none = AuditQuery {
+        actor: Some("bob"),
+        subject: Some("s-a"),
+        ..everything()
+    };
+    assert!(audit(store, none).await.is_empty());
+
+    // Time ranges: `from` inclusive, `until` exclusive, in the stored format.
+    let middle = all[all.len() / 2].at.clone();
+    let from = audit(
+        store,
+        AuditQuery {
+            from: Some(&middle),
+            ..everything()
+        },
+    )
+    .await;
+    assert_eq!(seqs(&from), expect(&all, |e| e.at >= middle));
+    let until = audit(
+        store,
+        AuditQuery {
+            until: Some(&middle),
+            ..everything()
+        },
+    )
+    .await;
+    assert_eq!(seqs(&until), expect(&all, |e| e.at < middle));
+    assert_eq!(
+        from.len() + until.len(),
+        all.len(),
+        "the two halves cover the trail"
+    );
+    assert!(
+        !from.is_empty() && !until.is_empty(),
+        "{middle} splits the trail"
+    );
+    let oldest = all[all.len() - 1].at.clone();
+    let window = AuditQuery {
+        from: Some(&oldest),
+        until: Some(&middle),
+        actor: Some("bob"),
+        ..everything()
+    };
+    assert_eq!(
+        seqs(&audit(store, window).await),
+        expect(&all, |e| e.at >= oldest
+            && e.at < middle
+            && e.actor == "bob")
+    );
+    let future = AuditQuery {
+        from: Some("9999-01-01T00:00:00.000Z"),
+        ..everything()
+    };
+    assert!(audit(store, future).await.is_empty());
+    let past = AuditQuery {
+        until: Some("2000-01-01T00:00:00.000Z"),
+        ..everything()
+    };
+    assert!(audit(store, past).await.is_empty());
+}
+
+/// Walks a query page by page with the `before` cursor; every page is newest first.
+async fn walk(store: &Store, query: AuditQuery<'_>) -> Vec<Vec<i64>> {
+    let mut pages = Vec::new();
+    let mut before = None;
+    loop {
+        let page = seqs(
+            &audit(
+                store,
+                AuditQuery {
+                    before,
+                    ..query.clone()
+                },
+            )
+            .await,
+        );
+        let Some(&last) = page.last() else { break };
+        assert!(page.len() as i64 <= query.limit);
+        pages.push(page);
+        before = Some(last);
+        assert!(pages.len() <= 20, "paging ends");
+    }
+    pages
+}
+
+async fn contract_audit_trail_pages(store: &Store) {
+    audit_history(store).await;
+    let all = seqs(&audit(store, everything()).await);
+    for limit in [1, 3, 5, 12, 13] {
+        let pages = walk(
+            store,
+            AuditQuery {
+                limit,
+                ..AuditQuery::default()
+            },
+        )
+        .await;
+        assert_eq!(pages.concat(), all, "limit {limit}: no gap, no duplicate");
+        assert_eq!(
+            pages.len(),
+            all.len().div_ceil(limit as usize),
+            "limit {limit}"
+        );
+    }
+    // Paging keeps the filter.
+    let carol = AuditQuery {
+        actor: Some("carol"),
+        limit: 2,
+        ..AuditQuery::default()
+    };
+    let pages = walk(store, carol).await;
+    assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [2, 2, 2]);
+    let everything_by_carol = AuditQuery {
+        actor: Some("carol"),
+        ..everything()
+    };
+    assert_eq!(
+        pages.concat(),
+        seqs(&audit(store, everything_by_carol).await)
+    );
+    // A cursor past the oldest entry is an empty page, not an error.
+    let first = all.last().copied().expect("entries");
+    assert!(
+        audit(
+            store,
+            AuditQuery {
+                before: Some(first),
+                ..everything()
+            }
+        )
+        .await
+        .is_empty()
+    );
+    // Entries written after a walk started don't shift its later pages.
+    let page_one = audit(
+        store,
+        AuditQuery {
+            limit: 4,
+            ..AuditQuery::default()
+        },
+    )
+    .await;
+    append_as(store, "dave", "late", record("Late")).await;
+    let cursor = page_one.last().map(|e| e.seq);
+    let page_two = seqs(
+        &audit(
+            store,
+            AuditQuery {
+                limit: 4,
+                before: cursor,
+                ..AuditQuery::default()
+            },
+        )
+        .await,
+    );
+    assert_eq!(page_two, all[4..8]);
 }
 
 async fn contract_mode(store: &Store) {

@@ -1,5 +1,7 @@
-//! HTTP: the Confluent wire API, Herald's validation API and its OpenAPI document.
+//! HTTP: the Confluent wire API, Herald's validation, catalog and audit APIs and its OpenAPI
+//! document.
 
+pub mod audit;
 pub mod catalog;
 pub mod confluent;
 pub mod door;

@@ -4,7 +4,7 @@
 use utoipa::OpenApi;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
-use super::{catalog, validate};
+use super::{audit, catalog, validate};
 use crate::catalog::file::{CatalogFile, ReferenceEntry, SchemaEntry, SchemaVersionEntry};
 use crate::catalog::model::{Application, Domain, EdgeTarget, Event, Team, Topic};
 
@@ -33,11 +33,14 @@ use crate::catalog::model::{Application, Domain, EdgeTarget, Event, Team, Topic}
         catalog::whole_catalog,
         catalog::application,
         catalog::import,
+        audit::audit_trail,
     ),
     components(schemas(
         validate::VerdictBody,
         validate::ErrorBody,
         validate::ErrorResponse,
+        audit::AuditPageBody,
+        audit::AuditEntryBody,
         Domain,
         Team,
         Application,
@@ -54,6 +57,7 @@ use crate::catalog::model::{Application, Domain, EdgeTarget, Event, Team, Topic}
         (name = "catalog", description = "The event landscape: domains, teams, applications, topics, events and who produces and consumes what"),
         (name = "asyncapi", description = "AsyncAPI 3.0 export of the catalog and of each application; import of AsyncAPI 2.x and 3.x"),
         (name = "discovery", description = "Search entities, subjects and schema fields; field-level tags and who reads them"),
+        (name = "audit", description = "The audit trail: every registration, delete, config or mode change and catalog edit, who made it and when"),
     )
 )]
 pub struct ApiDoc;

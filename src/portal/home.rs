@@ -3,6 +3,7 @@
 use askama::Template;
 use axum::extract::State;
 
+use super::audit::describe;
 use super::layout::{Chrome, Section};
 use super::{Page, PortalError, PortalState, links, ok};
 use crate::registry::AuditRecord;
@@ -18,6 +19,7 @@ pub struct HomePage {
     cards: Vec<CountCard>,
     recent: Vec<RecentChange>,
     subjects_href: String,
+    audit_href: String,
     catalog_home: super::catalog::CatalogHome,
 }
 
@@ -68,6 +70,7 @@ pub async fn page(State(state): State<PortalState>) -> Result<Page<HomePage>, Po
         cards,
         recent: overview.recent.iter().map(recent_change).collect(),
         subjects_href: links::subjects(),
+        audit_href: links::audit(&[]),
         catalog_home: super::catalog::home_section(&state.catalog).await?,
     }))
 }
@@ -121,39 +124,9 @@ fn recent_change(entry: &AuditRecord) -> RecentChange {
     }
 }
 
-/// `schema.registered` as "Schema registered".
-fn describe(action: &str) -> String {
-    let known = match action {
-        "schema.registered" => "Schema registered",
-        "versions.deleted" => "Versions soft-deleted",
-        crate::registry::ACTION_DELETED_PERMANENTLY => "Versions deleted permanently",
-        "config.set" => "Compatibility config set",
-        "config.deleted" => "Compatibility config removed",
-        "mode.set" => "Mode set",
-        "mode.deleted" => "Mode removed",
-        _ => "",
-    };
-    if !known.is_empty() {
-        return known.to_string();
-    }
-    let words = action.replace(['.', '_'], " ");
-    let mut chars = words.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn actions_read_as_sentences() {
-        assert_eq!(describe("schema.registered"), "Schema registered");
-        assert_eq!(describe("catalog.topic.created"), "Catalog topic created");
-        assert_eq!(describe(""), "");
-    }
 
     #[test]
     fn registrations_link_to_their_version() {

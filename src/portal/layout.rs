@@ -13,12 +13,13 @@ pub enum Section {
     Events,
     Domains,
     Teams,
+    Audit,
     Search,
     /// Error pages: nothing highlighted.
     None,
 }
 
-const NAV: [(&str, &str, Section); 9] = [
+const NAV: [(&str, &str, Section); 10] = [
     ("Home", "/ui/", Section::Home),
     ("Subjects", "/ui/subjects", Section::Subjects),
     ("Topics", "/ui/topics", Section::Topics),
@@ -26,6 +27,7 @@ const NAV: [(&str, &str, Section); 9] = [
     ("Events", "/ui/events", Section::Events),
     ("Domains", "/ui/domains", Section::Domains),
     ("Teams", "/ui/teams", Section::Teams),
+    ("Audit trail", "/ui/audit", Section::Audit),
     ("Search", "/ui/search", Section::Search),
     ("API docs", "/api-docs/", Section::None),
 ];

@@ -72,6 +72,11 @@ pub fn diff(subject: &str, from: Option<i32>, to: Option<i32>) -> String {
     )
 }
 
+/// The audit trail with the given query parameters (empty values left out).
+pub fn audit(pairs: &[(&str, &str)]) -> String {
+    format!("{PREFIX}/audit{}", query(pairs))
+}
+
 pub fn schema(id: i64) -> String {
     format!("{PREFIX}/schemas/{id}")
 }

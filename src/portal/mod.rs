@@ -6,6 +6,7 @@
 //! ([`error::PortalError`]); nothing under `/ui` answers JSON.
 
 mod assets;
+mod audit;
 pub mod catalog;
 mod diff;
 mod error;
@@ -57,6 +58,7 @@ pub fn router(state: PortalState) -> Router {
         .route("/ui/subjects/{subject}/diff", get(diff::page))
         .route("/ui/schemas/{id}", get(schemas::page))
         .route("/ui/search", get(search::page))
+        .route("/ui/audit", get(audit::page))
         .route("/ui/static/{file}", get(assets::serve))
         // Anything else under /ui is an HTML 404, never the Confluent JSON one.
         .route("/ui/{*rest}", get(not_found))

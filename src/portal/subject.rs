@@ -6,18 +6,23 @@ use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
+use super::audit::AuditRow;
 use super::extract::PortalPath;
 use super::highlight::{self, Highlighted};
 use super::layout::{Chrome, Section};
 use super::{Page, PortalError, PortalState, links, ok};
 use crate::model::{Subject, VersionSpec};
 use crate::registry::SubjectVersion;
+use crate::registry::audit::AuditFilter;
 use crate::registry::browse::VersionDetail;
 use crate::schema::SchemaType;
 use crate::schema::fields::FieldInfo;
 
 /// Most field rows one page lists.
 const MAX_FIELD_ROWS: usize = 2_000;
+
+/// How many audit entries the History section lists.
+const HISTORY_ROWS: u32 = 20;
 
 #[derive(Template)]
 #[template(path = "subjects/version.html")]
@@ -49,6 +54,10 @@ pub struct VersionPage {
     previous_version: i32,
     api_href: String,
     catalog: CatalogPanel,
+    /// The subject's newest audit entries.
+    history: Vec<AuditRow>,
+    /// The whole audit trail of the subject.
+    history_href: String,
 }
 
 /// The event catalog's view of this subject; empty until the catalog fills it.
@@ -153,6 +162,7 @@ impl VersionRef {
     }
 }
 
+/// Needs read on the subject (its History section included).
 pub async fn latest(
     State(state): State<PortalState>,
     PortalPath(subject): PortalPath<String>,
@@ -162,10 +172,10 @@ pub async fn latest(
         .registry
         .version_detail(&subject, VersionSpec::Latest)
         .await?;
-    let catalog = catalog_panel(&state, &detail).await?;
-    Ok(ok(VersionPage::of(&detail).with_catalog(catalog)))
+    full_page(&state, &detail).await
 }
 
+/// Needs read on the subject (its History section included).
 pub async fn version(
     State(state): State<PortalState>,
     PortalPath((subject, version)): PortalPath<(String, String)>,
@@ -175,8 +185,20 @@ pub async fn version(
         .registry
         .version_detail(&Subject::new(subject), spec)
         .await?;
-    let catalog = catalog_panel(&state, &detail).await?;
-    Ok(ok(VersionPage::of(&detail).with_catalog(catalog)))
+    full_page(&state, &detail).await
+}
+
+/// The version page with what the catalog says of the subject and its recent history.
+async fn full_page(
+    state: &PortalState,
+    detail: &VersionDetail,
+) -> Result<Page<VersionPage>, PortalError> {
+    let catalog = catalog_panel(state, detail).await?;
+    let filter = AuditFilter::for_subject(detail.version.subject.as_str(), HISTORY_ROWS);
+    let history = state.registry.audit_trail(&filter).await?;
+    let mut page = VersionPage::of(detail).with_catalog(catalog);
+    page.history = history.entries.iter().map(AuditRow::of).collect();
+    Ok(ok(page))
 }
 
 /// What the event catalog says about the subject: who writes and reads it (and whether
@@ -350,6 +372,8 @@ impl VersionPage {
             previous_version: previous.map_or(0, |p| p.version),
             api_href: links::api_version(subject, current.version),
             catalog: CatalogPanel::default(),
+            history: Vec::new(),
+            history_href: links::audit(&[("subject", subject)]),
         }
     }
 }

@@ -4,6 +4,8 @@
 //! mode...). Rules that decide *what* happens live here; `schema` says whether schemas
 //! parse and are compatible, `storage` keeps the data, `api` speaks HTTP.
 
+/// The audit trail: filtered, paged reads of who changed what.
+pub mod audit;
 /// Read use cases of the HTML portal.
 pub mod browse;
 mod compatibility;

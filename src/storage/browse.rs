@@ -32,3 +32,33 @@ pub struct SubjectPage {
     pub total: i64,
     pub rows: Vec<SubjectSummary>,
 }
+
+/// Which audit entries an audit trail page holds, newest first (by `seq`). Every filter
+/// given must hold; `None` keeps all.
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery<'a> {
+    /// Entries by exactly this actor.
+    pub actor: Option<&'a str>,
+    /// Registry changes to exactly this subject (or config/mode scope). Catalog rows,
+    /// whose targets are `kind/name`, never match, even for a subject spelled that way.
+    pub subject: Option<&'a str>,
+    pub action: Option<ActionMatch<'a>>,
+    /// Entries at or after this time: RFC 3339 UTC with milliseconds and `Z`
+    /// (`2026-01-02T03:04:05.678Z`), the stored format.
+    pub from: Option<&'a str>,
+    /// Entries strictly before this time, in the same format.
+    pub until: Option<&'a str>,
+    /// Keyset paging: only entries whose `seq` is below this.
+    pub before: Option<i64>,
+    /// Rows to return at most.
+    pub limit: i64,
+}
+
+/// How an audit action is matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionMatch<'a> {
+    /// Exactly this action, e.g. `schema.registered`.
+    Exact(&'a str),
+    /// Actions starting with this text (literally), e.g. `catalog.`.
+    Prefix(&'a str),
+}

@@ -182,6 +182,8 @@ delegate! {
     fn subject_page(&self, filter: &browse::SubjectFilter<'_>) -> browse::SubjectPage;
     /// The newest `limit` audit entries, newest first.
     fn recent_audit(&self, limit: i64) -> Vec<browse::AuditRecord>;
+    /// One page of the audit trail: the entries matching the query, newest first.
+    fn audit_page(&self, query: &browse::AuditQuery<'_>) -> Vec<browse::AuditRecord>;
     /// How many subjects, schemas and live versions the registry holds.
     fn registry_counts(&self) -> browse::RegistryCounts;
     /// The subject versions whose schema references `subject` `version`, by subject then

@@ -3,6 +3,7 @@
 mod helpers;
 
 mod access;
+mod audit;
 mod bad_input;
 mod browser_guards;
 mod catalog;

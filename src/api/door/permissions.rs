@@ -161,6 +161,8 @@ pub const RULES: &[Rule] = &[
         Entity(None, Read),
     ),
     rule("GET", "/search", Listing),
+    // The audit trail: every change, of every subject and entity.
+    rule("GET", "/audit", Everywhere(Admin)),
     // Health and documentation.
     rule("GET", "/health/live", Public),
     rule("GET", "/health/ready", Public),
@@ -185,6 +187,7 @@ pub const RULES: &[Rule] = &[
     rule("GET", "/ui/subjects/{subject}/diff", Subject(Read)),
     rule("GET", "/ui/schemas/{id}", SchemaId),
     rule("GET", "/ui/search", Everywhere(Read)),
+    rule("GET", "/ui/audit", Everywhere(Admin)),
     rule("GET", "/ui/static/{file}", Public),
     rule("GET", "/ui/{*rest}", Public),
     rule("GET", "/ui/topics", Everywhere(Read)),

@@ -1,10 +1,13 @@
 //! The portal's reads on PostgreSQL: the filtered subject page (over `subject_summary`),
-//! recent audit entries, counts and the versions referencing a version.
+//! recent audit entries and the filtered audit trail, counts and the versions referencing a
+//! version.
 
 use sqlx::{Postgres, QueryBuilder};
 
 use super::PostgresStore;
-use crate::storage::browse::{AuditRecord, RegistryCounts, SubjectFilter, SubjectPage};
+use crate::storage::browse::{
+    ActionMatch, AuditQuery, AuditRecord, RegistryCounts, SubjectFilter, SubjectPage,
+};
 use crate::storage::rows::{AuditDbRow, SubjectSummaryRow, SubjectVersionDbRow};
 use crate::storage::{StoreError, SubjectVersion};
 
@@ -57,6 +60,52 @@ impl PostgresStore {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
+        rows.into_iter().map(AuditDbRow::into_record).collect()
+    }
+
+    /// One page of the audit trail: the entries matching `query`, newest first.
+    pub async fn audit_page(&self, query: &AuditQuery<'_>) -> Result<Vec<AuditRecord>, StoreError> {
+        let mut sql = QueryBuilder::<Postgres>::new(
+            "SELECT seq,
+                    to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS at,
+                    actor, action, target, details::text AS details
+             FROM audit_log WHERE TRUE",
+        );
+        if let Some(actor) = query.actor {
+            sql.push(" AND actor = ").push_bind(actor.to_owned());
+        }
+        if let Some(subject) = query.subject {
+            sql.push(" AND target = ")
+                .push_bind(subject.to_owned())
+                .push(" AND NOT starts_with(action, 'catalog.')");
+        }
+        match query.action {
+            Some(ActionMatch::Exact(action)) => {
+                sql.push(" AND action = ").push_bind(action.to_owned());
+            }
+            // A literal prefix test (LIKE would read `_` and `%` as wildcards).
+            Some(ActionMatch::Prefix(prefix)) => {
+                sql.push(" AND starts_with(action, ")
+                    .push_bind(prefix.to_owned())
+                    .push(")");
+            }
+            None => {}
+        }
+        if let Some(from) = query.from {
+            sql.push(" AND at >= ")
+                .push_bind(from.to_owned())
+                .push("::timestamptz");
+        }
+        if let Some(until) = query.until {
+            sql.push(" AND at < ")
+                .push_bind(until.to_owned())
+                .push("::timestamptz");
+        }
+        if let Some(before) = query.before {
+            sql.push(" AND seq < ").push_bind(before);
+        }
+        sql.push(" ORDER BY seq DESC LIMIT ").push_bind(query.limit);
+        let rows: Vec<AuditDbRow> = sql.build_query_as().fetch_all(&self.pool).await?;
         rows.into_iter().map(AuditDbRow::into_record).collect()
     }
 

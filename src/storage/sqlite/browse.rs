@@ -1,9 +1,14 @@
 //! The portal's reads on SQLite: the filtered subject page (over `subject_summary`),
-//! recent audit entries, counts and the versions referencing a version.
+//! recent audit entries and the filtered audit trail, counts and the versions referencing a
+//! version.
+
+use sqlx::{QueryBuilder, Sqlite};
 
 use super::SqliteStore;
 use crate::model::SchemaType;
-use crate::storage::browse::{AuditRecord, RegistryCounts, SubjectFilter, SubjectPage};
+use crate::storage::browse::{
+    ActionMatch, AuditQuery, AuditRecord, RegistryCounts, SubjectFilter, SubjectPage,
+};
 use crate::storage::rows::{AuditDbRow, SubjectSummaryRow, SubjectVersionDbRow, to_json};
 use crate::storage::{StoreError, SubjectVersion};
 
@@ -94,6 +99,48 @@ impl SqliteStore {
         .bind(limit)
         .fetch_all(&self.reader)
         .await?;
+        rows.into_iter().map(AuditDbRow::into_record).collect()
+    }
+
+    /// One page of the audit trail: the entries matching `query`, newest first.
+    pub async fn audit_page(&self, query: &AuditQuery<'_>) -> Result<Vec<AuditRecord>, StoreError> {
+        let mut sql = QueryBuilder::<Sqlite>::new(
+            "SELECT seq, at, actor, action, target, details FROM audit_log WHERE 1 = 1",
+        );
+        if let Some(actor) = query.actor {
+            sql.push(" AND actor = ").push_bind(actor.to_owned());
+        }
+        if let Some(subject) = query.subject {
+            sql.push(" AND target = ")
+                .push_bind(subject.to_owned())
+                .push(" AND substr(action, 1, 8) <> 'catalog.'");
+        }
+        match query.action {
+            Some(ActionMatch::Exact(action)) => {
+                sql.push(" AND action = ").push_bind(action.to_owned());
+            }
+            // substr and length both count characters, so this is a literal prefix test
+            // (LIKE would read `_` and `%` as wildcards).
+            Some(ActionMatch::Prefix(prefix)) => {
+                sql.push(" AND substr(action, 1, length(")
+                    .push_bind(prefix.to_owned())
+                    .push(")) = ")
+                    .push_bind(prefix.to_owned());
+            }
+            None => {}
+        }
+        // `at` is stored in the bounds' own fixed format, so text order is time order.
+        if let Some(from) = query.from {
+            sql.push(" AND at >= ").push_bind(from.to_owned());
+        }
+        if let Some(until) = query.until {
+            sql.push(" AND at < ").push_bind(until.to_owned());
+        }
+        if let Some(before) = query.before {
+            sql.push(" AND seq < ").push_bind(before);
+        }
+        sql.push(" ORDER BY seq DESC LIMIT ").push_bind(query.limit);
+        let rows: Vec<AuditDbRow> = sql.build_query_as().fetch_all(&self.reader).await?;
         rows.into_iter().map(AuditDbRow::into_record).collect()
     }
 
