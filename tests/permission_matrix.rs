@@ -207,6 +207,8 @@ fn cells() -> Vec<Cell> {
             None,
             [401, 404, 200, 200, 200],
         ),
+        cell("audit", get.clone(), "/audit", None, ADMIN),
+        cell("audit", get.clone(), "/ui/audit", None, ADMIN),
         cell("public", get.clone(), "/health/live", None, PUBLIC),
         cell("public", get.clone(), "/openapi.json", None, PUBLIC),
         cell("public", get.clone(), STYLESHEET, None, PUBLIC),

@@ -7,9 +7,9 @@ use serde_json::{Value, json};
 
 use crate::helpers::*;
 
-/// Who the Confluent API records today: it names no caller yet (access control will), so
-/// its writes ignore `X-Herald-Actor`. The catalog API and `POST /catalog/apply` take it.
-const CONFLUENT_ACTOR: &str = "anonymous";
+/// Who the Confluent writes below claim to be: with access control off, every API takes
+/// `X-Herald-Actor` (with it on, the principal; tests/app/access.rs).
+const CONFLUENT_ACTOR: &str = "carol";
 
 /// A catalog file that registers a schema and sets the subject's level.
 const FILE: &str = r#"
