@@ -167,14 +167,14 @@ mod tests {
     #[test]
     fn a_value_sealed_for_one_purpose_opens_only_for_it() {
         let key = Secret::new("k".repeat(32));
-        let sealed = seal_for(&key, "sso", &("state", 7)).unwrap();
+        let sealed = seal_for(&key, "sso", &("state", 7)).expect("sealed");
         assert_eq!(
             open_for(&key, "sso", &sealed),
             Some(("state".to_owned(), 7))
         );
         assert_eq!(open_for::<(String, i32)>(&key, "other", &sealed), None);
         assert_eq!(open(&key, &sealed, 0), None);
-        let session = seal(&key, &sample(1000)).unwrap();
+        let session = seal(&key, &sample(1000)).expect("sealed");
         assert_eq!(open_for::<Session>(&key, "sso", &session), None);
         let other_key = Secret::new("x".repeat(32));
         assert_eq!(open_for::<(String, i32)>(&other_key, "sso", &sealed), None);
@@ -182,8 +182,8 @@ mod tests {
 
     #[test]
     fn random_tokens_differ() {
-        let a = random_token().unwrap();
+        let a = random_token().expect("randomness");
         assert_eq!(a.len(), 43);
-        assert_ne!(a, random_token().unwrap());
+        assert_ne!(a, random_token().expect("randomness"));
     }
 }

@@ -127,35 +127,7 @@ impl TestApp {
         Self::spawn_configured(max_body_bytes, demo, limits, |app, _| app).await
     }
 
-    /// A Herald under the access file `yaml`, written to its temp dir (where relative
-    /// paths in it start). Two apps given the same text share the session key, as the
-    /// nodes of one deployment do.
-    pub async fn spawn_with_access_file(yaml: &str) -> Self {
-        Self::spawn_configured_in(
-            herald::config::DEFAULT_MAX_BODY_BYTES,
-            false,
-            ServerLimits::default(),
-            |app, dir| {
-                let path = dir.join("access.yaml");
-                std::fs::write(&path, yaml).expect("access file written");
-                let access = herald::access::Access::from_file(&path).expect("access file read");
-                app.with_access(std::sync::Arc::new(access))
-            },
-        )
-        .await
-    }
-
     async fn spawn_configured(
-        max_body_bytes: usize,
-        demo: bool,
-        limits: ServerLimits,
-        configure: impl FnOnce(App, &std::path::Path) -> App,
-    ) -> Self {
-        Self::spawn_configured_in(max_body_bytes, demo, limits, |app, _| configure(app)).await
-    }
-
-    /// [`TestApp::spawn_configured`], the configuration also given the app's temp dir.
-    async fn spawn_configured_in(
         max_body_bytes: usize,
         demo: bool,
         limits: ServerLimits,

@@ -177,7 +177,7 @@ fn encode(text: &str) -> String {
 
 #[tokio::test]
 async fn signing_in_sets_an_http_only_session_and_the_next_page_names_the_reader() {
-    let app = TestApp::spawn_with_access_file(&locked_down("")).await;
+    let app = TestApp::spawn_with_access(&locked_down("")).await;
     let mut browser = Browser::new();
 
     // Locked down: an anonymous reader is sent to sign in, and back afterwards.
@@ -249,7 +249,7 @@ async fn signing_in_sets_an_http_only_session_and_the_next_page_names_the_reader
 
 #[tokio::test]
 async fn every_sign_in_draws_a_new_session_id() {
-    let app = TestApp::spawn_with_access_file(&locked_down("")).await;
+    let app = TestApp::spawn_with_access(&locked_down("")).await;
     let mut first = Browser::new();
     sign_in(&app, &mut first, PASSWORD, "/ui").await;
     let mut second = Browser::new();
@@ -273,8 +273,8 @@ async fn every_sign_in_draws_a_new_session_id() {
 #[tokio::test]
 async fn the_session_cookie_works_on_every_node_with_the_same_access_file() {
     let file = locked_down("");
-    let node_a = TestApp::spawn_with_access_file(&file).await;
-    let node_b = TestApp::spawn_with_access_file(&file).await;
+    let node_a = TestApp::spawn_with_access(&file).await;
+    let node_b = TestApp::spawn_with_access(&file).await;
     let mut browser = Browser::new();
     sign_in(&node_a, &mut browser, PASSWORD, "/ui").await;
     let page = browser.get(&node_b.url("/ui/subjects")).await;
@@ -282,13 +282,13 @@ async fn the_session_cookie_works_on_every_node_with_the_same_access_file() {
     assert!(page.body.contains("Signed in as <strong>alice</strong>"));
 
     // A node with another key does not take it.
-    let other = TestApp::spawn_with_access_file(&file.replace(KEY, &KEY.replace('a', "b"))).await;
+    let other = TestApp::spawn_with_access(&file.replace(KEY, &KEY.replace('a', "b"))).await;
     assert_eq!(browser.get(&other.url("/ui/subjects")).await.status, 303);
 }
 
 #[tokio::test]
 async fn a_tampered_or_expired_cookie_is_anonymous() {
-    let app = TestApp::spawn_with_access_file(&locked_down("")).await;
+    let app = TestApp::spawn_with_access(&locked_down("")).await;
     let key = Secret::new(KEY);
     let forged = |expires: i64, principal: &str| {
         session::seal(
@@ -329,7 +329,7 @@ async fn a_tampered_or_expired_cookie_is_anonymous() {
 
 #[tokio::test]
 async fn a_wrong_password_shows_the_form_again_with_401_and_no_cookie() {
-    let app = TestApp::spawn_with_access_file(&locked_down("")).await;
+    let app = TestApp::spawn_with_access(&locked_down("")).await;
     let mut browser = Browser::new();
     let answer = sign_in(&app, &mut browser, "wrong password", "/ui/subjects").await;
     assert_eq!(answer.status, 401, "{}", answer.body);
@@ -354,7 +354,7 @@ async fn a_wrong_password_shows_the_form_again_with_401_and_no_cookie() {
 
 #[tokio::test]
 async fn a_missing_or_wrong_csrf_token_or_another_origin_is_refused_with_403() {
-    let app = TestApp::spawn_with_access_file(&locked_down("")).await;
+    let app = TestApp::spawn_with_access(&locked_down("")).await;
     let mut browser = Browser::new();
     let page = browser.get(&app.url("/ui/sign-in")).await;
     let csrf = sign_in_csrf(&page.body).expect("csrf");
@@ -406,7 +406,7 @@ async fn a_missing_or_wrong_csrf_token_or_another_origin_is_refused_with_403() {
 
 #[tokio::test]
 async fn next_never_leaves_the_site() {
-    let app = TestApp::spawn_with_access_file(&locked_down("")).await;
+    let app = TestApp::spawn_with_access(&locked_down("")).await;
     for next in [
         "//evil.example/",
         "https://evil.example/",
@@ -431,7 +431,7 @@ async fn next_never_leaves_the_site() {
 
 #[tokio::test]
 async fn signing_out_clears_the_session_and_needs_its_token() {
-    let app = TestApp::spawn_with_access_file(&locked_down("")).await;
+    let app = TestApp::spawn_with_access(&locked_down("")).await;
     let mut browser = Browser::new();
     sign_in(&app, &mut browser, PASSWORD, "/ui").await;
     let home = browser.get(&app.url("/ui")).await;
@@ -464,7 +464,7 @@ async fn signing_out_clears_the_session_and_needs_its_token() {
 #[tokio::test]
 async fn too_many_failures_answer_429_even_for_the_right_password() {
     let file = locked_down("sign_in_limit:\n  per_principal_per_minute: 2\n");
-    let app = TestApp::spawn_with_access_file(&file).await;
+    let app = TestApp::spawn_with_access(&file).await;
     let mut browser = Browser::new();
     for _ in 0..2 {
         assert_eq!(sign_in(&app, &mut browser, "nope", "/ui").await.status, 401);
@@ -478,7 +478,7 @@ async fn too_many_failures_answer_429_even_for_the_right_password() {
 #[tokio::test]
 async fn secure_cookies_when_the_access_file_says_so() {
     let file = locked_down("").replace("ttl_minutes: 60", "ttl_minutes: 60\n  secure_cookie: true");
-    let app = TestApp::spawn_with_access_file(&file).await;
+    let app = TestApp::spawn_with_access(&file).await;
     let mut browser = Browser::new();
     let answer = sign_in(&app, &mut browser, PASSWORD, "/ui").await;
     let cookie = answer.set_cookie("herald_session").expect("a session");
@@ -676,7 +676,7 @@ async fn through_the_idp(app: &TestApp, browser: &mut Browser, next: &str) -> St
 #[tokio::test]
 async fn sso_signs_in_with_the_providers_subject_and_groups() {
     let (idp_url, _idp) = spawn_idp().await;
-    let app = TestApp::spawn_with_access_file(&sso_file(&idp_url)).await;
+    let app = TestApp::spawn_with_access(&sso_file(&idp_url)).await;
     let mut browser = Browser::new();
     let page = browser
         .get(&app.url("/ui/sign-in?next=%2Fui%2Fsubjects"))
@@ -725,7 +725,7 @@ async fn sso_signs_in_with_the_providers_subject_and_groups() {
 #[tokio::test]
 async fn sso_with_a_state_that_is_not_this_browsers_is_refused() {
     let (idp_url, _idp) = spawn_idp().await;
-    let app = TestApp::spawn_with_access_file(&sso_file(&idp_url)).await;
+    let app = TestApp::spawn_with_access(&sso_file(&idp_url)).await;
     let mut victim = Browser::new();
     through_the_idp(&app, &mut victim, "/ui").await;
     // An attacker's own code and state, planted in the victim's browser.
@@ -752,7 +752,7 @@ async fn sso_with_a_state_that_is_not_this_browsers_is_refused() {
 #[tokio::test]
 async fn sso_with_the_wrong_pkce_verifier_is_refused_by_the_provider() {
     let (idp_url, _idp) = spawn_idp().await;
-    let app = TestApp::spawn_with_access_file(&sso_file(&idp_url)).await;
+    let app = TestApp::spawn_with_access(&sso_file(&idp_url)).await;
     let mut browser = Browser::new();
     let query = through_the_idp(&app, &mut browser, "/ui").await;
     // Swap the verifier in the signed round trip (the test knows the key): Herald sends
@@ -774,7 +774,7 @@ async fn sso_with_the_wrong_pkce_verifier_is_refused_by_the_provider() {
 #[tokio::test]
 async fn sso_refuses_a_provider_error_and_a_token_for_another_client() {
     let (idp_url, idp) = spawn_idp().await;
-    let app = TestApp::spawn_with_access_file(&sso_file(&idp_url)).await;
+    let app = TestApp::spawn_with_access(&sso_file(&idp_url)).await;
 
     let mut browser = Browser::new();
     let query = through_the_idp(&app, &mut browser, "/ui").await;

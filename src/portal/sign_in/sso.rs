@@ -134,7 +134,8 @@ pub async fn start(
     response
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// The provider's answer. No Debug: the code is a credential until it is used.
+#[derive(Default, Deserialize)]
 pub struct CallbackParams {
     code: Option<String>,
     state: Option<String>,
