@@ -132,15 +132,23 @@ impl App {
                 openapi::router().layer(axum::middleware::map_response(portal::security_headers)),
             )
             .route_layer(from_fn_with_state(guard.clone(), authorize));
-        let pages = portal::router(PortalState {
+        let portal_state = PortalState {
             registry: self.registry.clone(),
             catalog: self.catalog.clone(),
-        })
-        .merge(portal::catalog::router(self.catalog.clone()))
-        .route_layer(from_fn_with_state(
-            guard.rendering(portal::denied),
-            authorize,
-        ));
+            access: self.access.clone(),
+            allow_lists: self.allow_lists.clone(),
+        };
+        // The sign-in context wraps the guard: a denial may send the reader to sign in.
+        let pages = portal::router(portal_state.clone())
+            .merge(portal::catalog::router(self.catalog.clone()))
+            .route_layer(from_fn_with_state(
+                guard.rendering(portal::denied),
+                authorize,
+            ))
+            .route_layer(from_fn_with_state(
+                portal_state,
+                portal::sign_in::middleware,
+            ));
         api.merge(pages)
     }
 

@@ -96,6 +96,10 @@ struct SessionEntry {
     key_file: Option<PathBuf>,
     #[serde(default = "default_session_minutes")]
     ttl_minutes: u64,
+    /// Mark the portal's cookies `Secure` (Herald is reached over HTTPS, e.g. behind a
+    /// TLS-terminating proxy).
+    #[serde(default)]
+    secure_cookie: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -241,6 +245,7 @@ fn session_settings(entry: SessionEntry, base: &Path) -> Result<SessionSettings,
     Ok(SessionSettings {
         key: Secret::new(String::from_utf8_lossy(&key).into_owned()),
         ttl_seconds: entry.ttl_minutes.saturating_mul(60),
+        secure_cookie: entry.secure_cookie,
     })
 }
 

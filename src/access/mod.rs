@@ -69,6 +69,15 @@ pub enum AuthError {
     Throttled(Duration),
 }
 
+/// Which token of a provider's answer the portal's SSO checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SsoToken {
+    /// The OIDC ID token, addressed to the portal's client.
+    Id,
+    /// An access token, addressed to Herald like a bearer token.
+    Access,
+}
+
 /// The credentials a request carries, as text.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Presented<'a> {
@@ -358,6 +367,40 @@ impl Access {
             Caller::principal(principal),
             trust_until(expires, unix_now()),
         ))
+    }
+
+    /// The principal a token from the portal's SSO proves, checked by the same verifier
+    /// as bearer tokens (signature, issuer, expiry), with the groups it carries. An ID
+    /// token is addressed to the portal's client (`aud` is its `client_id`), an access
+    /// token to Herald's `oidc.audience`.
+    pub async fn verify_sso_token(
+        &self,
+        token: &str,
+        kind: SsoToken,
+    ) -> Result<Principal, AuthError> {
+        let policy = self.policy();
+        let mut settings = policy
+            .oidc()
+            .cloned()
+            .ok_or(AuthError::NotConfigured("OIDC"))?;
+        if kind == SsoToken::Id {
+            let portal = settings
+                .portal
+                .as_ref()
+                .ok_or(AuthError::NotConfigured("portal SSO"))?;
+            settings.audience = portal.client_id.clone();
+        }
+        let verifier = self
+            .jwt
+            .read()
+            .ok()
+            .and_then(|jwt| jwt.clone())
+            .ok_or(AuthError::NotConfigured("OIDC"))?;
+        let (principal, _) = verifier
+            .verify(&settings, token)
+            .await
+            .map_err(|e| AuthError::Jwt(e.to_string()))?;
+        Ok(principal)
     }
 
     fn remember(&self, header: &str, caller: &Caller, until: Instant) {

@@ -61,6 +61,8 @@ pub struct SessionSettings {
     /// The HMAC key signing session cookies: the same on every node.
     pub key: Secret,
     pub ttl_seconds: u64,
+    /// The portal's cookies carry `Secure`: browsers send them over HTTPS only.
+    pub secure_cookie: bool,
 }
 
 /// Failed sign-ins allowed per minute before further attempts are refused with 429.

@@ -7,6 +7,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, KeyInit, Mac};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
@@ -82,6 +83,33 @@ pub fn csrf_matches(key: &Secret, session: &Session, token: &str) -> bool {
     check.verify_slice(&token).is_ok()
 }
 
+/// Signs any other short-lived value the portal keeps in a cookie (the SSO round trip's
+/// state), under the session key. `purpose` is signed with it, so a value sealed for one
+/// purpose never opens for another, nor as a session (whose signed text has no `.`).
+pub fn seal_for<T: Serialize>(key: &Secret, purpose: &str, value: &T) -> Option<String> {
+    let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(value).ok()?);
+    let mac = mac(key, format!("{purpose}.{payload}").as_bytes())?;
+    Some(format!("{payload}.{}", URL_SAFE_NO_PAD.encode(mac)))
+}
+
+/// The value [`seal_for`] sealed for `purpose`, if its signature holds.
+pub fn open_for<T: DeserializeOwned>(key: &Secret, purpose: &str, value: &str) -> Option<T> {
+    let (payload, signature) = value.split_once('.')?;
+    let signature = URL_SAFE_NO_PAD.decode(signature).ok()?;
+    let mut check = HmacSha256::new_from_slice(key.expose().as_bytes()).ok()?;
+    check.update(format!("{purpose}.{payload}").as_bytes());
+    check.verify_slice(&signature).ok()?;
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()
+}
+
+/// 256 random bits, base64url: session ids, CSRF values, OAuth state and PKCE verifiers.
+/// `None` only when the system has no randomness to give.
+pub fn random_token() -> Option<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).ok()?;
+    Some(URL_SAFE_NO_PAD.encode(bytes))
+}
+
 fn mac(key: &Secret, data: &[u8]) -> Option<Vec<u8>> {
     let mut mac = HmacSha256::new_from_slice(key.expose().as_bytes()).ok()?;
     mac.update(data);
@@ -134,5 +162,28 @@ mod tests {
         other.id = "def".into();
         assert!(!csrf_matches(&key, &other, &token));
         assert!(!csrf_matches(&key, &session, "garbage"));
+    }
+
+    #[test]
+    fn a_value_sealed_for_one_purpose_opens_only_for_it() {
+        let key = Secret::new("k".repeat(32));
+        let sealed = seal_for(&key, "sso", &("state", 7)).expect("sealed");
+        assert_eq!(
+            open_for(&key, "sso", &sealed),
+            Some(("state".to_owned(), 7))
+        );
+        assert_eq!(open_for::<(String, i32)>(&key, "other", &sealed), None);
+        assert_eq!(open(&key, &sealed, 0), None);
+        let session = seal(&key, &sample(1000)).expect("sealed");
+        assert_eq!(open_for::<Session>(&key, "sso", &session), None);
+        let other_key = Secret::new("x".repeat(32));
+        assert_eq!(open_for::<(String, i32)>(&other_key, "sso", &sealed), None);
+    }
+
+    #[test]
+    fn random_tokens_differ() {
+        let a = random_token().expect("randomness");
+        assert_eq!(a.len(), 43);
+        assert_ne!(a, random_token().expect("randomness"));
     }
 }

@@ -1,11 +1,13 @@
 //! The portal's error type, rendered as an HTML page: 404 for what does not exist, 400 for
-//! bad query parameters, 500 for everything else (details go to the log only).
+//! bad query parameters, 403 for what may not be done, 500 for everything else (details go
+//! to the log only).
 
 use askama::Template;
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 
 use super::layout::{Chrome, Section};
+use super::sign_in::{SignInContext, sign_in_href};
 use super::{Page, links};
 use crate::registry::RegistryError;
 
@@ -15,6 +17,9 @@ pub enum PortalError {
     NotFound(String),
     /// A query parameter is malformed (the message says how to fix it).
     BadRequest(String),
+    /// The request may not be done: a denial, or a form that failed its CSRF or Origin
+    /// check (the message says what to do).
+    Forbidden(String),
     /// Anything else; already logged.
     Internal,
 }
@@ -50,6 +55,7 @@ impl IntoResponse for PortalError {
         let (status, heading, message) = match self {
             Self::NotFound(message) => (StatusCode::NOT_FOUND, "Not found", message),
             Self::BadRequest(message) => (StatusCode::BAD_REQUEST, "Bad request", message),
+            Self::Forbidden(message) => (StatusCode::FORBIDDEN, "Not allowed", message),
             Self::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Something went wrong",
@@ -81,23 +87,22 @@ pub fn last_resort() -> Response {
 }
 
 /// A request the access policy turned away, as a page: a read of what the viewer may not
-/// see is the same "not found" as a missing page; a caller without credentials is asked
-/// to sign in (the browser's own prompt, or the sign-in page it links to).
-pub fn denied(denial: &crate::access::Denial, _request: &axum::extract::Request) -> Response {
+/// see is the same "not found" as a missing page; a caller without credentials is sent to
+/// the sign-in page (coming back here afterwards), or, where the portal has no sign-in,
+/// asked for a name and password by the browser's own prompt.
+pub fn denied(denial: &crate::access::Denial, request: &axum::extract::Request) -> Response {
     use crate::access::Denial;
     match denial {
         Denial::Hidden(_) => {
             PortalError::NotFound("There is no page at this address.".into()).into_response()
         }
-        Denial::Forbidden { .. } => {
-            let page = ErrorPage {
-                chrome: Chrome::new("Not allowed", Section::None),
-                status: 403,
-                heading: "Not allowed",
-                message: "Your account may not do this. Ask an administrator for access.".into(),
-                subjects_href: links::subjects(),
-            };
-            Page(StatusCode::FORBIDDEN, page).into_response()
+        Denial::Forbidden { .. } => PortalError::Forbidden(
+            "Your account may not do this. Ask an administrator for access.".into(),
+        )
+        .into_response(),
+        Denial::Unauthenticated if SignInContext::current().available => {
+            let here = request.uri().path_and_query().map(|p| p.as_str());
+            Redirect::to(&sign_in_href(here)).into_response()
         }
         Denial::Unauthenticated => {
             let page = ErrorPage {

@@ -62,16 +62,28 @@ pub struct Who {
     pub name: Option<String>,
     /// Access control is off (the footer warns).
     pub open: bool,
+    /// The sign-out form's CSRF token, when the reader signed in through the portal (a
+    /// browser sending a password itself has no session to end).
+    pub sign_out_csrf: Option<String>,
+    /// The sign-in page, bringing the reader back to this page.
+    pub sign_in_href: String,
 }
 
 impl Who {
     fn of_request() -> Self {
+        let context = super::sign_in::SignInContext::current();
+        let sign_in_href = super::sign_in::sign_in_href(context.here.as_deref());
         match crate::access::Viewer::current() {
             Some(viewer) => Self {
                 name: viewer.caller().name().map(str::to_owned),
                 open: viewer.is_open(),
+                sign_out_csrf: context.sign_out_csrf,
+                sign_in_href,
             },
-            None => Self::default(),
+            None => Self {
+                sign_in_href,
+                ..Self::default()
+            },
         }
     }
 }

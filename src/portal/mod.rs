@@ -19,6 +19,7 @@ mod linediff;
 mod links;
 mod schemas;
 mod search;
+pub mod sign_in;
 mod subject;
 mod subjects;
 
@@ -28,7 +29,7 @@ use askama::Template;
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 
 pub use error::{PortalError, denied};
 
@@ -39,6 +40,10 @@ use crate::registry::Registry;
 pub struct PortalState {
     pub registry: Arc<Registry>,
     pub catalog: Arc<crate::catalog::Catalog>,
+    /// The access policy: sign-in checks passwords and seals sessions with it.
+    pub access: Arc<crate::access::Access>,
+    /// The Origins the front door takes writes from: the sign-in forms take none else.
+    pub allow_lists: crate::api::door::AllowLists,
 }
 
 /// Every portal route, all under `/ui` (the root namespace belongs to the Confluent API).
@@ -60,6 +65,10 @@ pub fn router(state: PortalState) -> Router {
         .route("/ui/search", get(search::page))
         .route("/ui/audit", get(audit::page))
         .route("/ui/static/{file}", get(assets::serve))
+        .route("/ui/sign-in", get(sign_in::page).post(sign_in::submit))
+        .route("/ui/sign-in/sso", get(sign_in::start_sso))
+        .route("/ui/auth/callback", get(sign_in::callback))
+        .route("/ui/sign-out", post(sign_in::sign_out))
         // Anything else under /ui is an HTML 404, never the Confluent JSON one.
         .route("/ui/{*rest}", get(not_found))
         .layer(axum::middleware::map_response(security_headers))

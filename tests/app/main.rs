@@ -16,6 +16,7 @@ mod formats;
 mod id_ranges;
 mod portal;
 mod portal_catalog;
+mod portal_sign_in;
 mod protobuf_leniency;
 mod schemas;
 mod subjects;

@@ -79,17 +79,26 @@ impl AllowLists {
         if self.origins.is_empty() || is_read(request.method()) {
             return None;
         }
-        let origin = request.headers().get(header::ORIGIN)?;
-        let allowed = origin
-            .to_str()
-            .is_ok_and(|origin| self.origin_allowed(origin.trim(), authority));
-        (!allowed).then(|| {
+        (!self.admits_origin(request)).then(|| {
             ApiError::new(
                 StatusCode::FORBIDDEN,
                 403,
                 "Forbidden: writes are not taken from that Origin (--allowed-origins)",
             )
         })
+    }
+
+    /// Whether a write may come from the request's Origin: none sent (not a browser's
+    /// request), this node itself, or a listed origin. The layer asks it of every write
+    /// when origins are listed; the portal's forms ask it always, since a sign-in or
+    /// sign-out posted from another site is never wanted.
+    pub fn admits_origin<B>(&self, request: &Request<B>) -> bool {
+        let Some(origin) = request.headers().get(header::ORIGIN) else {
+            return true;
+        };
+        origin
+            .to_str()
+            .is_ok_and(|origin| self.origin_allowed(origin.trim(), authority_of(request)))
     }
 
     /// A name listed without a port matches on any port; one listed with a port, only there.
@@ -335,6 +344,24 @@ mod tests {
             }
             let read = request(Method::GET, host, origin);
             assert_eq!(status(&lists, &read), None, "GET {origin:?}");
+        }
+    }
+
+    #[test]
+    fn the_portals_forms_admit_only_this_node_or_a_listed_origin_even_without_lists() {
+        let host = "herald.example:8081";
+        let open = lists(&[], &[]);
+        let listed = lists(&[], &["https://portal.example"]);
+        for (origin, by_open, by_listed) in [
+            (None, true, true),
+            (Some("http://herald.example:8081"), true, true),
+            (Some("https://portal.example"), false, true),
+            (Some("https://evil.example"), false, false),
+            (Some("null"), false, false),
+        ] {
+            let request = request(Method::POST, host, origin);
+            assert_eq!(open.admits_origin(&request), by_open, "{origin:?}");
+            assert_eq!(listed.admits_origin(&request), by_listed, "{origin:?}");
         }
     }
 

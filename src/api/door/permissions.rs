@@ -189,6 +189,12 @@ pub const RULES: &[Rule] = &[
     rule("GET", "/ui/search", Everywhere(Read)),
     rule("GET", "/ui/audit", Everywhere(Admin)),
     rule("GET", "/ui/static/{file}", Public),
+    // Signing in must work when nothing else does; the forms check their CSRF tokens.
+    rule("GET", "/ui/sign-in", Public),
+    rule("POST", "/ui/sign-in", Public),
+    rule("GET", "/ui/sign-in/sso", Public),
+    rule("GET", "/ui/auth/callback", Public),
+    rule("POST", "/ui/sign-out", Public),
     rule("GET", "/ui/{*rest}", Public),
     rule("GET", "/ui/topics", Everywhere(Read)),
     rule(
