@@ -53,6 +53,7 @@ class _Herald:
         binary = _herald_binary()
         workdir.mkdir(parents=True, exist_ok=True)
         self.log_path = workdir / "herald.log"
+        self.database = workdir / "herald.db"
         port = _free_port()
         self.url = f"http://127.0.0.1:{port}"
         self._log = open(self.log_path, "wb")
@@ -63,7 +64,7 @@ class _Herald:
                 "--listen",
                 f"127.0.0.1:{port}",
                 "--database",
-                f"sqlite://{workdir / 'herald.db'}",
+                f"sqlite://{self.database}",
                 *extra_args,
             ],
             stdout=self._log,
@@ -171,9 +172,11 @@ class Deployment:
     wrong password, unknown token, token for another audience) or, for tokens,
     "expired-token". The open Herald has only the anonymous writer."""
 
-    def __init__(self, method, url, made=None, token_endpoint=None):
+    def __init__(self, method, url, database, made=None, token_endpoint=None):
         self.method = method
         self.url = url
+        # the SQLite file, for checks of what Herald recorded (the audit log)
+        self.database = database
         self._made = made
         self._token_endpoint = token_endpoint
 
@@ -251,7 +254,7 @@ def deployment(request, _workdir):
         herald = _Herald(_workdir / method, ["--auth-config", str(access_file)])
         token_endpoint = endpoints["token_endpoint"]
     try:
-        yield Deployment(method, herald.url, made, token_endpoint)
+        yield Deployment(method, herald.url, herald.database, made, token_endpoint)
     finally:
         herald.stop()
 

@@ -4,6 +4,7 @@ a reader's write is 403 (40301), and a subject the principal may not read answer
 a missing one. Principals and grants: access_setup.py."""
 
 import json
+import sqlite3
 
 import pytest
 import requests
@@ -34,9 +35,10 @@ def test_refused_credentials_are_401(deployment, client_factory, unique):
     refused = [client_factory("refused")]
     if deployment.method == "token":
         refused.append(client_factory("expired-token"))
+    schema = avro(record("R", unique))
     for client in refused:
         expect_sr_error(client.get_subjects, 401, 40101)
-        expect_sr_error(lambda: client.register_schema(f"{SHARED_PREFIX}{unique}", avro(record("R", unique))), 401, 40101)
+        expect_sr_error(lambda: client.register_schema(f"{SHARED_PREFIX}{unique}", schema), 401, 40101)
         expect_sr_error(lambda: client.get_schema(1), 401, 40101)
     # the same credentials over plain HTTP: the challenge names both schemes
     resp = requests.get(f"{deployment.url}/subjects", auth=deployment.http_auth("refused"), timeout=10)
@@ -153,3 +155,32 @@ def test_the_python_client_knows_only_user_info_for_basic(deployment):
     accepts it, add it to access_setup.client_conf."""
     with pytest.raises(ValueError, match="basic.auth.credentials.source"):
         SchemaRegistryClient({**deployment.client_conf(), "basic.auth.credentials.source": "USER_INFO"})
+
+
+def test_a_shared_id_lists_only_the_readable_subjects(client_factory, unique):
+    schema = record("Both", unique)
+    hidden, shared = f"secret-both-{unique}", f"{SHARED_PREFIX}both-{unique}"
+    writer = client_factory()
+    schema_id = writer.register_schema(hidden, avro(schema))
+    assert writer.register_schema(shared, avro(schema)) == schema_id
+    assert sorted(writer.get_subjects_by_schema_id(schema_id)) == sorted([hidden, shared])
+
+    reader = client_factory("reader")
+    assert reader.get_subjects_by_schema_id(schema_id) == [shared]
+    assert [(v.subject, v.version) for v in reader.get_schema_versions(schema_id)] == [(shared, 1)]
+    assert json.loads(reader.get_schema(schema_id).schema_str) == schema
+
+
+# The audit actor is "NAME (method)"; the names are access_setup's writer principals.
+AUDIT_ACTOR = {"basic": "writer (basic)", "token": "writer-token (token)", "oauth": "writer-client (jwt)"}
+
+
+def test_the_audit_log_names_the_principal(deployment, client_factory, unique):
+    subject = f"{SHARED_PREFIX}audited-{unique}"
+    client = client_factory()
+    client.register_schema(subject, avro(record("Audited", unique)))
+    client.delete_subject(subject)
+    with sqlite3.connect(deployment.database) as db:
+        rows = db.execute("SELECT actor, action FROM audit_log WHERE target = ? ORDER BY seq", (subject,)).fetchall()
+    assert len(rows) == 2, rows
+    assert {actor for actor, _ in rows} == {AUDIT_ACTOR[deployment.method]}, rows

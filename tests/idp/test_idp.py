@@ -180,7 +180,12 @@ def test_authorization_code_with_pkce(idp):
 
     # a code is good once
     again = token(
-        idp, grant_type="authorization_code", code=code, redirect_uri=REDIRECT, client_id="portal", code_verifier=verifier
+        idp,
+        grant_type="authorization_code",
+        code=code,
+        redirect_uri=REDIRECT,
+        client_id="portal",
+        code_verifier=verifier,
     )
     assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
 
