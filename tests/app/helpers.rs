@@ -54,6 +54,20 @@ impl TestApp {
         .await
     }
 
+    /// A Herald under the access file `yaml` (users, tokens, grants: docs/security.md).
+    pub async fn spawn_with_access(yaml: &str) -> Self {
+        let policy = herald::access::config::parse(yaml, "auth.yaml", std::path::Path::new("."))
+            .expect("the test's access file parses");
+        let access = std::sync::Arc::new(herald::access::Access::with_policy(policy, None));
+        Self::spawn_configured(
+            herald::config::DEFAULT_MAX_BODY_BYTES,
+            false,
+            ServerLimits::default(),
+            |app| app.with_access(access),
+        )
+        .await
+    }
+
     async fn spawn_with(max_body_bytes: usize, demo: bool, limits: ServerLimits) -> Self {
         Self::spawn_configured(max_body_bytes, demo, limits, |app| app).await
     }

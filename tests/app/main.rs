@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod access_denials;
 mod bad_input;
 mod browser_guards;
 mod catalog;

@@ -349,8 +349,15 @@ async fn decide(
         Everywhere(role) => {
             if viewer.holds_everywhere(role) {
                 Ok(())
+            } else if viewer.caller().is_anonymous() {
+                Err(Denial::Unauthenticated)
             } else {
-                Err(viewer.denial(role, "everything".into(), Hidden::Schema))
+                // "Everything" hides nothing, so a caller who may read only part of the
+                // registry is told it may not, not that some schema is missing (40403).
+                Err(Denial::Forbidden {
+                    role,
+                    what: "everything".into(),
+                })
             }
         }
         Subject(role) => subject(viewer, role, param("subject")),
