@@ -243,6 +243,7 @@ mod tests {
             allowed_hosts: Vec::new(),
             allowed_origins: Vec::new(),
             demo: false,
+            auth_config: None,
         };
         assert_eq!(
             settings.database_url.to_string(),

@@ -67,11 +67,11 @@ mod tests {
 
     #[test]
     fn a_minted_token_entry_reads_back_and_matches_its_token() {
-        let printed = token("ci", Some("2030-01-01"), &["builders".into()]).unwrap();
-        let token = printed
+        let printed = token("ci", Some("2030-01-01"), &["builders".into()]).expect("test value");
+        let minted = printed
             .lines()
             .find(|l| l.starts_with(super::super::secrets::TOKEN_PREFIX))
-            .unwrap();
+            .expect("test value");
         let entry: String = printed
             .lines()
             .skip_while(|l| !l.starts_with("  - name"))
@@ -79,18 +79,18 @@ mod tests {
             .collect();
         let file =
             format!("tokens:\n{entry}grants:\n  - to: user:ci\n    role: read\n    on: \"*\"\n");
-        let policy = config::parse(&file, "t.yaml", Path::new(".")).unwrap();
+        let policy = config::parse(&file, "t.yaml", Path::new(".")).expect("test value");
         let record = &policy.tokens[0];
         assert_eq!(record.name, "ci");
-        assert!(record.digest.matches(&TokenDigest::of(token)));
+        assert!(record.digest.matches(&TokenDigest::of(minted)));
         assert_eq!(record.groups, vec!["builders".to_string()]);
         assert!(token("ci", Some("soon"), &[]).is_err());
     }
 
     #[test]
     fn a_password_hash_is_printed_for_the_line_read() {
-        let printed = hash_password(&mut "s3cret\n".as_bytes()).unwrap();
-        let hash = super::super::secrets::PasswordHash::parse(printed.trim()).unwrap();
+        let printed = hash_password(&mut "s3cret\n".as_bytes()).expect("test value");
+        let hash = super::super::secrets::PasswordHash::parse(printed.trim()).expect("test value");
         assert!(hash.verify("s3cret"));
         assert!(hash_password(&mut "\n".as_bytes()).is_err());
     }

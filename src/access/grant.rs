@@ -290,7 +290,11 @@ mod tests {
             Scope::parse("subject:orders-value"),
             Ok(Scope::Subject("orders-value".into()))
         );
-        assert!(Scope::parse("topic:x").unwrap_err().contains("topic:"));
+        assert!(
+            Scope::parse("topic:x")
+                .expect_err("should fail")
+                .contains("topic:")
+        );
         assert!(Scope::parse("subject:").is_err());
         assert_eq!(
             Grantee::parse("group:ops"),

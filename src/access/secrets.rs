@@ -144,7 +144,8 @@ mod tests {
 
     #[test]
     fn a_password_verifies_against_its_own_hash_only() {
-        let hash = PasswordHash::parse(&hash_password("correct horse").unwrap()).unwrap();
+        let hash = PasswordHash::parse(&hash_password("correct horse").expect("test value"))
+            .expect("test value");
         assert!(hash.verify("correct horse"));
         assert!(!hash.verify("correct hors"));
         assert_eq!(format!("{hash:?}"), "PasswordHash(***)");
@@ -157,20 +158,20 @@ mod tests {
             "$argon2i$v=19$m=16,t=2,p=1$c29tZXNhbHQ$iWh06vD8Fy27wf9npn6FXWiCX4K6pW6Ue1Bnzz07Z8A";
         assert!(
             PasswordHash::parse(argon2i)
-                .unwrap_err()
+                .expect_err("should fail")
                 .contains("argon2id")
         );
     }
 
     #[test]
     fn tokens_are_unique_and_their_digests_round_trip() {
-        let a = mint_token().unwrap();
-        let b = mint_token().unwrap();
+        let a = mint_token().expect("test value");
+        let b = mint_token().expect("test value");
         assert_ne!(a, b);
         assert!(a.starts_with(TOKEN_PREFIX));
         assert!(a.len() >= TOKEN_PREFIX.len() + 43);
         let digest = TokenDigest::of(&a);
-        let parsed = TokenDigest::parse(&digest.to_text()).unwrap();
+        let parsed = TokenDigest::parse(&digest.to_text()).expect("test value");
         assert!(parsed.matches(&digest));
         assert!(!parsed.matches(&TokenDigest::of(&b)));
         assert!(TokenDigest::parse("sha256:zz").is_err());

@@ -27,12 +27,15 @@ fn access_file() -> String {
     )
 }
 
+/// A request body: its media type and bytes.
+type Body = (&'static str, Vec<u8>);
+
 async fn call(
     app: &TestApp,
     who: Option<(&str, &str)>,
     method: Method,
     path: &str,
-    body: Option<(&str, Vec<u8>)>,
+    body: Option<Body>,
 ) -> (u16, Value) {
     let mut request = app.client.request(method, app.url(path));
     if let Some((name, password)) = who {
@@ -61,7 +64,7 @@ async fn needing_everything_is_forbidden_to_a_partial_reader_not_missing() {
     assert_eq!(registered.0, 200, "{registered:?}");
 
     let wire = vec![0u8, 0, 0, 0, 1, 2];
-    let everything: [(Method, &str, Option<(&str, Vec<u8>)>); 4] = [
+    let everything: [(Method, &str, Option<Body>); 4] = [
         (Method::GET, "/search?q=s", None),
         (Method::GET, "/catalog/export", None),
         (Method::GET, "/catalog/fields", None),

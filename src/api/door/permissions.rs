@@ -232,13 +232,16 @@ pub fn need_of(method: &Method, route: &str) -> Need {
 /// How an area answers a denial in its own shape.
 pub type Renderer = fn(&Denial, &Request) -> Response;
 
+/// The owner index and the catalog snapshot it was built from.
+type OwnersOf = (Arc<Snapshot>, Arc<OwnerIndex>);
+
 /// What the authorization middleware holds.
 #[derive(Clone)]
 pub struct Guard {
     access: Arc<Access>,
     registry: Arc<Registry>,
     catalog: Arc<Catalog>,
-    owners: Arc<Mutex<Option<(Arc<Snapshot>, Arc<OwnerIndex>)>>>,
+    owners: Arc<Mutex<Option<OwnersOf>>>,
     render: Renderer,
 }
 
