@@ -3,6 +3,7 @@
 mod helpers;
 
 mod access;
+mod access_denials;
 mod audit;
 mod bad_input;
 mod browser_guards;

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Real-client suite: drives a fresh Herald with the unmodified Python confluent-kafka client.
+# Real-client suite: drives fresh Heralds with the unmodified Python confluent-kafka client:
+# an open one, and access-controlled ones (HTTP Basic, a static API token, OAUTHBEARER through
+# the loopback test IdP in tests/idp/, whose own tests run here too). A skipped test fails.
 # Needs a built binary (HERALD_BIN, default target/debug/herald); builds nothing itself.
 set -euo pipefail
 
@@ -28,7 +30,8 @@ fi
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
 
 status=0
-"$venv/bin/python" -m pytest -q -p no:cacheprovider tests/clients "$@" || status=$?
+PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}" "$venv/bin/python" -m pytest -q -p no:cacheprovider \
+  -p fail_on_skip -rs tests/clients tests/idp "$@" || status=$?
 if [[ $status -eq 5 ]]; then
   echo "run.sh: pytest collected no tests" >&2
   exit 1

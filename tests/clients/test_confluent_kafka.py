@@ -9,6 +9,7 @@ import io
 import json
 
 import fastavro
+import pytest
 import requests
 from confluent_kafka.schema_registry import Schema, SchemaReference
 from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
@@ -95,7 +96,8 @@ RICH_VALUE = {
 # serializer / deserializer round trips
 
 
-def test_avro_auto_register_round_trip(herald_url, client_factory, unique):
+@pytest.mark.every_deployment
+def test_avro_auto_register_round_trip(http, client_factory, unique):
     topic = f"orders-{unique}"
     producer_client = client_factory()
     serializer = AvroSerializer(producer_client, json.dumps(RICH_SCHEMA))
@@ -109,7 +111,7 @@ def test_avro_auto_register_round_trip(herald_url, client_factory, unique):
     assert decoded == RICH_VALUE
 
     # the id exists on the server, under the TopicNameStrategy subject
-    resp = requests.get(f"{herald_url}/schemas/ids/{schema_id}")
+    resp = http.get(f"/schemas/ids/{schema_id}")
     assert resp.status_code == 200, resp.text
     body = resp.json()
     same_json(body["schema"], RICH_SCHEMA)
@@ -235,7 +237,8 @@ def test_invalid_schema_is_rejected_with_42201(sr, unique):
 # lookups
 
 
-def test_lookups(herald_url, client_factory, unique):
+@pytest.mark.every_deployment
+def test_lookups(http, client_factory, unique):
     subject = f"lookup-{unique}"
     writer = client_factory()
     v1 = user_v1(f"com.example.lookup{unique}")
@@ -274,7 +277,7 @@ def test_lookups(herald_url, client_factory, unique):
     versions = sr.get_schema_versions(id2)
     assert [(v.subject, v.version) for v in versions] == [(subject, 2)]
 
-    raw = requests.get(f"{herald_url}/subjects/{subject}/versions/1/schema")
+    raw = http.get(f"/subjects/{subject}/versions/1/schema")
     assert raw.status_code == 200
     same_json(raw.text, v1)
 
@@ -490,7 +493,8 @@ CUSTOMER = {
 CUSTOMER_VALUE = {"name": "Grace", "address": {"street": "Main 1", "city": "Utrecht"}}
 
 
-def test_schema_with_reference_round_trip(herald_url, client_factory, unique):
+@pytest.mark.every_deployment
+def test_schema_with_reference_round_trip(http, client_factory, unique):
     address_subject = f"address-{unique}"
     topic = f"customers-{unique}"
     customer_subject = f"{topic}-value"
@@ -512,7 +516,7 @@ def test_schema_with_reference_round_trip(herald_url, client_factory, unique):
     assert [(r.name, r.subject, r.version) for r in latest.schema.references] == [
         ("com.example.Address", address_subject, 1)
     ]
-    by_id = requests.get(f"{herald_url}/schemas/ids/{customer_id}").json()
+    by_id = http.get(f"/schemas/ids/{customer_id}").json()
     assert by_id["references"] == [{"name": "com.example.Address", "subject": address_subject, "version": 1}]
     assert client_factory().get_referenced_by(address_subject, 1) == [customer_id]
     # lookup with references finds it

@@ -120,7 +120,8 @@ def decode_serialized(schema_str):
 # Protobuf
 
 
-def test_protobuf_round_trip_with_imported_file(herald_url, client_factory, unique):
+@pytest.mark.every_deployment
+def test_protobuf_round_trip_with_imported_file(http, client_factory, unique):
     topic = f"pb-orders-{unique}"
     subject = f"{topic}-value"
     order_cls = order_class()
@@ -152,7 +153,7 @@ def test_protobuf_round_trip_with_imported_file(herald_url, client_factory, uniq
     assert money_latest.schema_id != schema_id
 
     # GET /schemas/ids/{id}: canonical .proto text
-    resp = requests.get(f"{herald_url}/schemas/ids/{schema_id}")
+    resp = http.get(f"/schemas/ids/{schema_id}")
     assert resp.status_code == 200, resp.text
     body = resp.json()
     assert body["schemaType"] == "PROTOBUF"
@@ -166,7 +167,7 @@ def test_protobuf_round_trip_with_imported_file(herald_url, client_factory, uniq
     assert client_factory().get_schema(schema_id).schema_str == text
 
     # ... and ?format=serialized: a base64 FileDescriptorProto of the same file
-    resp = requests.get(f"{herald_url}/schemas/ids/{schema_id}", params={"format": "serialized"})
+    resp = http.get(f"/schemas/ids/{schema_id}", params={"format": "serialized"})
     assert resp.status_code == 200, resp.text
     serialized = resp.json()
     assert serialized["schemaType"] == "PROTOBUF"
@@ -213,7 +214,7 @@ def test_protobuf_round_trip_with_imported_file(herald_url, client_factory, uniq
     assert fresh.get_versions(MONEY_PATH) == [money_latest.version]
 
     # the raw URL with %2F answers for the dependency subject
-    resp = requests.get(f"{herald_url}/subjects/shop%2Fcommon%2Fmoney.proto/versions/latest")
+    resp = http.get("/subjects/shop%2Fcommon%2Fmoney.proto/versions/latest")
     assert resp.status_code == 200, resp.text
     assert resp.json()["subject"] == MONEY_PATH
     assert resp.json()["schemaType"] == "PROTOBUF"
@@ -333,7 +334,8 @@ CUSTOMER_VALUE = {
 }
 
 
-def test_json_schema_round_trip(herald_url, client_factory, unique):
+@pytest.mark.every_deployment
+def test_json_schema_round_trip(http, client_factory, unique):
     topic = f"js-customers-{unique}"
     subject = f"{topic}-value"
     serializer = JSONSerializer(json.dumps(CUSTOMER_JSON), client_factory())
@@ -344,7 +346,7 @@ def test_json_schema_round_trip(herald_url, client_factory, unique):
     # after the 5-byte header the payload is the JSON document itself
     assert json.loads(data[5:]) == CUSTOMER_VALUE
 
-    resp = requests.get(f"{herald_url}/schemas/ids/{schema_id}")
+    resp = http.get(f"/schemas/ids/{schema_id}")
     assert resp.status_code == 200, resp.text
     body = resp.json()
     assert body["schemaType"] == "JSON"
