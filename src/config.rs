@@ -319,7 +319,6 @@ mod tests {
             tls_client_auth: ClientAuth::Optional,
             auth_config: None,
             demo: false,
-            auth_config: None,
         };
         assert_eq!(
             settings.database_url.to_string(),
