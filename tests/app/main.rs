@@ -1,6 +1,7 @@
 //! API integration tests: one binary, a fresh Herald and database per test.
 
 mod helpers;
+mod locked_down;
 
 mod access;
 mod access_denials;
