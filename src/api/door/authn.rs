@@ -92,6 +92,28 @@ impl Owned {
     }
 }
 
+/// What a request presents, borrowed; `None` when its `Authorization` header is not plain
+/// text (the full check reads it leniently and refuses it).
+fn borrowed<B>(request: &Request<B>) -> Option<Presented<'_>> {
+    let headers = request.headers();
+    let authorization = match headers.get(header::AUTHORIZATION) {
+        Some(value) => Some(value.to_str().ok()?),
+        None => None,
+    };
+    Some(Presented {
+        authorization,
+        session: session_cookie(headers),
+        certificate: request
+            .extensions()
+            .get::<PeerCertificate>()
+            .map(|c| (c.subject.as_str(), c.common_name.as_deref())),
+        address: request
+            .extensions()
+            .get::<ClientAddress>()
+            .map(|a| a.0.ip()),
+    })
+}
+
 /// The value of the portal's session cookie, if the request sends one.
 pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
     headers
@@ -122,8 +144,10 @@ where
     }
 
     fn call(&mut self, mut request: Request<B>) -> Self::Future {
-        let owned = Owned::of(&request);
-        match self.access.authenticate_cached(&owned.presented()) {
+        // The warm path borrows what the request presents; only a full check (which must
+        // outlive the request's borrow) copies it.
+        let cached = borrowed(&request).and_then(|p| self.access.authenticate_cached(&p));
+        match cached {
             Some(Ok(caller)) => {
                 request.extensions_mut().insert(caller);
                 AuthenticateFuture::Inner {
@@ -134,6 +158,7 @@ where
                 response: Some(refusal(&error)),
             },
             None => {
+                let owned = Owned::of(&request);
                 // The inner service was made ready for this call: take it, leave a clone.
                 let clone = self.inner.clone();
                 let mut inner = std::mem::replace(&mut self.inner, clone);
