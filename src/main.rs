@@ -161,7 +161,11 @@ async fn apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
 
 async fn export(args: ExportArgs) -> anyhow::Result<()> {
     let app = App::open(&args.database.database_url, usize::MAX).await?;
-    let yaml = app.catalog.export(args.schemas).await?.to_yaml();
+    let yaml = app
+        .catalog
+        .export(args.schemas, &herald::catalog::Everything)
+        .await?
+        .to_yaml();
     match args.output {
         Some(path) => std::fs::write(path, yaml)?,
         None => print!("{yaml}"),

@@ -214,11 +214,17 @@ async fn export_then_import_is_the_same_catalog() {
     source.apply(&file, false, "test").await.expect("applies");
     let snapshot = source.snapshot().await.expect("snapshot");
 
-    let whole = source.asyncapi(None).await.expect("exports");
+    let whole = source
+        .asyncapi(None, &herald::catalog::Everything)
+        .await
+        .expect("exports");
     write_out("registry-catalog", &whole);
     let mut per_application = Vec::new();
     for application in snapshot.applications.keys() {
-        let document = source.asyncapi(Some(application)).await.expect("exports");
+        let document = source
+            .asyncapi(Some(application), &herald::catalog::Everything)
+            .await
+            .expect("exports");
         write_out(&format!("registry-app-{application}"), &document);
         per_application.push((application.clone(), document));
     }
@@ -293,7 +299,10 @@ async fn export_then_import_is_the_same_catalog() {
         );
     }
     // ...which exports as the same document, but for registry ids and versions.
-    let again = fresh.asyncapi(None).await.expect("exports");
+    let again = fresh
+        .asyncapi(None, &herald::catalog::Everything)
+        .await
+        .expect("exports");
     assert_eq!(strip_registry_numbers(again), strip_registry_numbers(whole));
 }
 
@@ -319,7 +328,7 @@ fn strip_registry_numbers(mut document: Value) -> Value {
 async fn an_unknown_application_is_not_found() {
     let (catalog, _dir) = catalog().await;
     let error = catalog
-        .asyncapi(Some(&name("nope")))
+        .asyncapi(Some(&name("nope")), &herald::catalog::Everything)
         .await
         .expect_err("no such application");
     assert!(
@@ -331,7 +340,10 @@ async fn an_unknown_application_is_not_found() {
 #[tokio::test]
 async fn an_empty_catalog_exports_a_valid_skeleton() {
     let (catalog, _dir) = catalog().await;
-    let document = catalog.asyncapi(None).await.expect("exports");
+    let document = catalog
+        .asyncapi(None, &herald::catalog::Everything)
+        .await
+        .expect("exports");
     assert_eq!(document["asyncapi"], "3.0.0");
     assert_eq!(
         document["info"]["x-herald-applications"],
@@ -384,7 +396,10 @@ schemas:
     let (source, _dir) = catalog().await;
     let file = SourcedFile::parse(FILE, "references.yaml").expect("valid file");
     source.apply(&file, false, "test").await.expect("applies");
-    let document = source.asyncapi(None).await.expect("exports");
+    let document = source
+        .asyncapi(None, &herald::catalog::Everything)
+        .await
+        .expect("exports");
 
     // The Avro payload stands alone: both referenced types are written out in place.
     let invoice =

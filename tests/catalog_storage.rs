@@ -151,7 +151,11 @@ async fn nodes_racing_on_postgres_lose_no_write() {
     for writer in writers.collect::<Vec<_>>() {
         writer.await.expect("task").expect("every create lands");
     }
-    let fresh = node(&url).await.export(false).await.expect("export");
+    let fresh = node(&url)
+        .await
+        .export(false, &herald::catalog::Everything)
+        .await
+        .expect("export");
     assert_eq!(fresh.teams.len(), 30);
 }
 
@@ -175,7 +179,11 @@ async fn rules_hold_across_nodes() {
         let add = tokio::spawn(async move { b.create(consumer, "y").await });
         let deleted = delete.await.expect("task");
         let added = add.await.expect("task");
-        let file = node(&url).await.export(false).await.expect("export");
+        let file = node(&url)
+            .await
+            .export(false, &herald::catalog::Everything)
+            .await
+            .expect("export");
         let topic_exists = !file.topics.is_empty();
         let dangling = file
             .applications

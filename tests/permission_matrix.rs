@@ -50,13 +50,13 @@ fn cells() -> Vec<Cell> {
     // anonymous, outsider (no grants), reader (read *), writer (write *), admin (admin *)
     const READ: [u16; 5] = [401, 404, 200, 200, 200];
     const LIST: [u16; 5] = [401, 200, 200, 200, 200];
-    const WHOLE_READ: [u16; 5] = [401, 403, 200, 200, 200];
     const WRITE: [u16; 5] = [401, 403, 403, 200, 200];
     const ADMIN: [u16; 5] = [401, 403, 403, 403, 200];
     const PUBLIC: [u16; 5] = [200, 200, 200, 200, 200];
     // The portal sends an anonymous reader to its sign-in page (303) instead of 401.
     const PAGE: [u16; 5] = [303, 404, 200, 200, 200];
-    const WHOLE_PAGE: [u16; 5] = [303, 403, 200, 200, 200];
+    // Lists and exports show each caller what it may read (nothing, for the outsider).
+    const LIST_PAGE: [u16; 5] = [303, 200, 200, 200, 200];
     vec![
         cell(
             "confluent read",
@@ -184,14 +184,10 @@ fn cells() -> Vec<Cell> {
             Some(json!({"name": "d", "title": "D"})),
             WRITE,
         ),
-        cell("exports", get.clone(), "/catalog/export", None, WHOLE_READ),
-        cell(
-            "exports",
-            get.clone(),
-            "/catalog/asyncapi",
-            None,
-            WHOLE_READ,
-        ),
+        cell("exports", get.clone(), "/catalog/export", None, LIST),
+        cell("exports", get.clone(), "/catalog/asyncapi", None, LIST),
+        cell("exports", get.clone(), "/catalog/fields", None, LIST),
+        cell("exports", get.clone(), "/search?q=s", None, LIST),
         cell(
             "whole-catalog write",
             post.clone(),
@@ -199,8 +195,13 @@ fn cells() -> Vec<Cell> {
             None,
             WRITE,
         ),
-        cell("portal", get.clone(), "/ui", None, WHOLE_PAGE),
-        cell("portal", get.clone(), "/ui/subjects", None, WHOLE_PAGE),
+        cell("portal", get.clone(), "/ui", None, LIST_PAGE),
+        cell("portal", get.clone(), "/ui/subjects", None, LIST_PAGE),
+        cell("portal", get.clone(), "/ui/search?q=s", None, LIST_PAGE),
+        cell("portal", get.clone(), "/ui/topics", None, LIST_PAGE),
+        cell("portal", get.clone(), "/ui/domains", None, LIST_PAGE),
+        cell("portal", get.clone(), "/ui/catalog", None, LIST_PAGE),
+        cell("portal", get.clone(), "/ui/catalog/fields", None, LIST_PAGE),
         cell("portal", get.clone(), "/ui/subjects/s-value", None, PAGE),
         cell("portal", get.clone(), "/ui/schemas/1", None, PAGE),
         cell("portal", get.clone(), "/ui/domains/d", None, PAGE),

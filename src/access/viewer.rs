@@ -130,6 +130,21 @@ impl Viewer {
     }
 }
 
+/// The catalog's read use cases show a viewer what it may read.
+impl crate::catalog::Sight for Viewer {
+    fn sees_everything(&self) -> bool {
+        self.holds_everywhere(Role::Read)
+    }
+
+    fn sees_entity(&self, kind: EntityKind, name: &str) -> bool {
+        self.may_entity(Role::Read, kind, name)
+    }
+
+    fn sees_subject(&self, subject: &str) -> bool {
+        self.may_read(subject)
+    }
+}
+
 /// Why a request may not go on, for the area it came to to put in its own words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Denial {

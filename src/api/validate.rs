@@ -159,6 +159,7 @@ pub async fn validate_against_id(
 )]
 pub async fn validate_wire(
     State(registry): State<Arc<Registry>>,
+    axum::extract::Extension(viewer): axum::extract::Extension<crate::access::Viewer>,
     _: OctetStream,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Json<VerdictBody>, ApiError> {
@@ -173,5 +174,34 @@ pub async fn validate_wire(
             "Empty body: send the message bytes",
         ));
     }
+    if let Some(id) = embedded_id(&data)
+        && !may_read_schema(&registry, &viewer, id).await?
+    {
+        // As the id-based routes do: an id the caller may not read answers as unknown.
+        return Err(RegistryError::SchemaIdNotFound(id).into());
+    }
     Ok(Json(registry.validate_wire(&data).await?.into()))
+}
+
+/// The schema id a Confluent-framed message carries (magic byte 0, then 4 bytes, big
+/// endian); None when the frame is malformed, which the verdict itself reports.
+fn embedded_id(data: &[u8]) -> Option<i64> {
+    match data {
+        [0, a, b, c, d, ..] => Some(i64::from(u32::from_be_bytes([*a, *b, *c, *d]))),
+        _ => None,
+    }
+}
+
+/// Whether `viewer` may read a subject that uses schema `id` (everything, for a reader of
+/// everything; an id nothing uses is left to the verdict's own "unknown").
+async fn may_read_schema(
+    registry: &Registry,
+    viewer: &crate::access::Viewer,
+    id: i64,
+) -> Result<bool, ApiError> {
+    if viewer.holds_everywhere(crate::access::Role::Read) {
+        return Ok(true);
+    }
+    let users = registry.versions_of_schema(id, None, true).await?;
+    Ok(users.iter().any(|v| viewer.may_read(&v.subject)))
 }

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use super::model::EntityName;
 use super::snapshot::Snapshot;
-use super::{Catalog, CatalogError};
+use super::{Catalog, CatalogError, Sight};
 use crate::registry::{RegistryError, SchemaListing};
 use crate::schema::fields::FieldInfo;
 
@@ -54,6 +54,24 @@ const FIELD_MEMO_LIMIT: usize = 200_000;
 
 impl Catalog {
     /// Every field of every subject's latest live version.
+    /// The field index of the subjects `sight` may read.
+    pub async fn field_index_for(
+        &self,
+        sight: &dyn Sight,
+    ) -> Result<Arc<Vec<IndexedField>>, CatalogError> {
+        let index = self.field_index().await?;
+        if sight.sees_everything() {
+            return Ok(index);
+        }
+        Ok(Arc::new(
+            index
+                .iter()
+                .filter(|field| sight.sees_subject(&field.subject))
+                .cloned()
+                .collect(),
+        ))
+    }
+
     pub async fn field_index(&self) -> Result<Arc<Vec<IndexedField>>, CatalogError> {
         let generation = self.registry.generation();
         if let Some((at, index)) = lock(&self.fields.index).as_ref()
@@ -104,22 +122,30 @@ impl Catalog {
         Ok(fields)
     }
 
-    /// Every field that carries a tag, each with who writes and reads it.
-    pub async fn tagged_fields(&self) -> Result<Vec<FieldUsage>, CatalogError> {
-        self.fields_where(|tags| !tags.is_empty()).await
+    /// Every field that carries a tag, each with who writes and reads it, of the subjects
+    /// `sight` may read.
+    pub async fn tagged_fields(&self, sight: &dyn Sight) -> Result<Vec<FieldUsage>, CatalogError> {
+        self.fields_where(|tags| !tags.is_empty(), sight).await
     }
 
     /// Fields carrying `tag` (case-insensitive), each with who writes and reads it.
-    pub async fn fields_tagged(&self, tag: &str) -> Result<Vec<FieldUsage>, CatalogError> {
-        self.fields_where(|tags| carries(tags, tag)).await
+    pub async fn fields_tagged(
+        &self,
+        tag: &str,
+        sight: &dyn Sight,
+    ) -> Result<Vec<FieldUsage>, CatalogError> {
+        self.fields_where(|tags| carries(tags, tag), sight).await
     }
 
+    /// Fields whose tags pass `keep`, of the subjects `sight` may read; their writers and
+    /// readers are the applications it may read.
     async fn fields_where(
         &self,
         keep: impl Fn(&[String]) -> bool,
+        sight: &dyn Sight,
     ) -> Result<Vec<FieldUsage>, CatalogError> {
-        let index = self.field_index().await?;
-        let snapshot = self.snapshot().await?;
+        let index = self.field_index_for(sight).await?;
+        let snapshot = self.snapshot_for(sight).await?;
         let mut users = FieldUsers::new(&snapshot);
         Ok(index
             .iter()

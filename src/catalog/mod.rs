@@ -15,6 +15,7 @@ pub mod model;
 pub mod relations;
 pub mod rules;
 pub mod search;
+pub mod sight;
 pub mod snapshot;
 pub mod tally;
 
@@ -26,6 +27,7 @@ use std::sync::{Arc, Mutex};
 pub use apply::{ApplyReport, PlannedChange};
 use model::{Entity, EntityKind, EntityName};
 use rules::Problem;
+pub use sight::{Everything, Sight};
 pub use snapshot::Snapshot;
 
 use crate::registry::{Registry, RegistryError};
@@ -107,6 +109,15 @@ impl Catalog {
         let snapshot = Arc::new(self.load().await?);
         *self.cache() = Some((generation, snapshot.clone()));
         Ok(snapshot)
+    }
+
+    /// The part of the catalog `sight` may read (the shared snapshot when it reads all).
+    pub async fn snapshot_for(&self, sight: &dyn Sight) -> Result<Arc<Snapshot>, CatalogError> {
+        let snapshot = self.snapshot().await?;
+        if sight.sees_everything() {
+            return Ok(snapshot);
+        }
+        Ok(Arc::new(snapshot.seen_by(sight)))
     }
 
     async fn load(&self) -> Result<Snapshot, CatalogError> {
@@ -303,10 +314,15 @@ fn differences(current: &Snapshot, desired: &Snapshot) -> Vec<CatalogWrite> {
 }
 
 impl Catalog {
-    /// The catalog as a file (what `herald catalog export` prints). With `schemas`, every
-    /// live version of the subjects the catalog names is included inline.
-    pub async fn export(&self, schemas: bool) -> Result<file::CatalogFile, CatalogError> {
-        let snapshot = self.snapshot().await?;
+    /// The catalog as a file (what `herald catalog export` prints), as far as `sight` may
+    /// read it. With `schemas`, every live version of the subjects the catalog names is
+    /// included inline.
+    pub async fn export(
+        &self,
+        schemas: bool,
+        sight: &dyn Sight,
+    ) -> Result<file::CatalogFile, CatalogError> {
+        let snapshot = self.snapshot_for(sight).await?;
         let mut exported = file::CatalogFile {
             prune: false,
             domains: snapshot.domains.values().cloned().collect(),
@@ -317,7 +333,7 @@ impl Catalog {
             schemas: Vec::new(),
         };
         if schemas {
-            exported.schemas = self.export_schemas(&snapshot).await?;
+            exported.schemas = self.export_schemas(&snapshot, sight).await?;
         }
         Ok(exported)
     }
@@ -327,6 +343,7 @@ impl Catalog {
     async fn export_schemas(
         &self,
         snapshot: &Snapshot,
+        sight: &dyn Sight,
     ) -> Result<Vec<file::SchemaEntry>, CatalogError> {
         let mut pending: Vec<String> = Vec::new();
         for topic in snapshot.topics.values() {
@@ -340,7 +357,8 @@ impl Catalog {
         pending.extend(snapshot.events.values().filter_map(|e| e.subject.clone()));
         let mut entries: BTreeMap<String, file::SchemaEntry> = BTreeMap::new();
         while let Some(subject) = pending.pop() {
-            if entries.contains_key(&subject) {
+            // A subject the reader may not read stays out, referenced or not.
+            if entries.contains_key(&subject) || !sight.sees_subject(&subject) {
                 continue;
             }
             let Some(entry) = self.export_subject(&subject).await? else {

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::fields::{FieldUsers, IndexedField};
 use super::model::Entity;
-use super::{Catalog, CatalogError};
+use super::{Catalog, CatalogError, Sight};
 use crate::registry::DeletedFilter;
 
 /// Most hits one search returns.
@@ -50,8 +50,14 @@ pub struct SearchHit {
 }
 
 impl Catalog {
-    /// Searches everything for `query`; at most `limit` hits, best first.
-    pub async fn search(&self, query: &str, limit: usize) -> Result<SearchResults, CatalogError> {
+    /// Searches what `sight` may read for `query`; at most `limit` hits, best first. Field
+    /// hits name only the readers and writers it may read.
+    pub async fn search(
+        &self,
+        query: &str,
+        limit: usize,
+        sight: &dyn Sight,
+    ) -> Result<SearchResults, CatalogError> {
         let words = words_of(query);
         if words.is_empty() {
             return Ok(SearchResults {
@@ -60,13 +66,16 @@ impl Catalog {
                 hits: Vec::new(),
             });
         }
-        let snapshot = self.snapshot().await?;
+        let snapshot = self.snapshot_for(sight).await?;
         let mut hits: Vec<SearchHit> = snapshot
             .all()
             .iter()
             .filter_map(|entity| entity_hit(entity, &words))
             .collect();
         for subject in self.registry.subjects("", DeletedFilter::default()).await? {
+            if !sight.sees_subject(&subject) {
+                continue;
+            }
             if let Some(score) = score_text(&words, &[(&subject, 50)]) {
                 hits.push(SearchHit {
                     kind: "subject".into(),
@@ -77,7 +86,7 @@ impl Catalog {
             }
         }
         let mut users = FieldUsers::new(&snapshot);
-        for field in self.field_index().await?.iter() {
+        for field in self.field_index_for(sight).await?.iter() {
             if let Some(score) = field_score(field, &words) {
                 let used = users.usage(field.clone());
                 hits.push(SearchHit {

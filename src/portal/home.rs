@@ -19,7 +19,8 @@ pub struct HomePage {
     cards: Vec<CountCard>,
     recent: Vec<RecentChange>,
     subjects_href: String,
-    audit_href: String,
+    /// The audit trail, for readers who may open it.
+    audit_href: Option<String>,
     catalog_home: super::catalog::CatalogHome,
 }
 
@@ -43,15 +44,42 @@ pub struct RecentChange {
 }
 
 pub async fn page(State(state): State<PortalState>) -> Result<Page<HomePage>, PortalError> {
+    let viewer = super::sight::viewer()?;
     let overview = state.registry.overview(RECENT).await?;
-    let counts = overview.counts;
-    let cards = vec![
-        CountCard {
-            label: "Subjects",
-            value: links::thousands(counts.subjects),
-            href: Some(links::subjects()),
-            hint: "with a live version",
-        },
+    let cards = match super::sight::readable_subjects(&state.registry, &viewer).await? {
+        None => registry_cards(&overview.counts),
+        // A reader of some subjects sees how many of them it may read, and no totals of
+        // what it may not.
+        Some(readable) => vec![subjects_card(readable.len() as i64)],
+    };
+    let recent = overview
+        .recent
+        .iter()
+        .filter(|entry| super::sight::may_see_change(&viewer, entry))
+        .map(recent_change)
+        .collect();
+    Ok(ok(HomePage {
+        chrome: Chrome::new("Home", Section::Home),
+        cards,
+        recent,
+        subjects_href: links::subjects(),
+        audit_href: super::sight::audit_link(links::audit(&[])),
+        catalog_home: super::catalog::home_section(&state.catalog).await?,
+    }))
+}
+
+fn subjects_card(subjects: i64) -> CountCard {
+    CountCard {
+        label: "Subjects",
+        value: links::thousands(subjects),
+        href: Some(links::subjects()),
+        hint: "with a live version",
+    }
+}
+
+fn registry_cards(counts: &crate::model::RegistryCounts) -> Vec<CountCard> {
+    vec![
+        subjects_card(counts.subjects),
         CountCard {
             label: "Schemas",
             value: links::thousands(counts.schemas),
@@ -64,15 +92,7 @@ pub async fn page(State(state): State<PortalState>) -> Result<Page<HomePage>, Po
             href: None,
             hint: "live subject versions",
         },
-    ];
-    Ok(ok(HomePage {
-        chrome: Chrome::new("Home", Section::Home),
-        cards,
-        recent: overview.recent.iter().map(recent_change).collect(),
-        subjects_href: links::subjects(),
-        audit_href: links::audit(&[]),
-        catalog_home: super::catalog::home_section(&state.catalog).await?,
-    }))
+    ]
 }
 
 fn recent_change(entry: &AuditRecord) -> RecentChange {

@@ -118,7 +118,10 @@ impl Chrome {
     }
 
     pub fn nav(&self) -> Vec<NavItem> {
+        // The audit trail is for administrators: others are not offered a link that fails.
+        let audit = super::sight::audit_link(String::new()).is_some();
         NAV.iter()
+            .filter(|&&(_, _, section)| section != Section::Audit || audit)
             .map(|&(label, href, section)| NavItem {
                 label,
                 href,

@@ -19,6 +19,7 @@ mod linediff;
 mod links;
 mod schemas;
 mod search;
+pub(crate) mod sight;
 pub mod sign_in;
 mod subject;
 mod subjects;

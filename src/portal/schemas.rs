@@ -46,9 +46,10 @@ pub async fn page(
         line_count,
         download_href: usage
             .versions
-            .first()
+            .iter()
+            .find(|v| super::sight::may_read_subject(&v.subject))
             .map(|v| links::download(&v.subject, v.version)),
-        usages: usage.versions.iter().map(VersionRef::of).collect(),
+        usages: VersionRef::readable(&usage.versions),
         references: schema.references.iter().map(ReferenceLink::of).collect(),
         api_href: links::api_schema(id),
     }))

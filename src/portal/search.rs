@@ -73,6 +73,7 @@ pub async fn page(
         .crumb("Home", links::home())
         .here("Search");
     chrome.search = query.clone();
+    let viewer = super::sight::viewer()?;
     let (subjects, subject_total) = if query.is_empty() {
         (Vec::new(), 0)
     } else {
@@ -82,7 +83,7 @@ pub async fn page(
                 name: query.clone(),
                 schema_type: None,
                 compatibility: None,
-                only: None,
+                only: super::sight::readable_subjects(&state.registry, &viewer).await?,
                 page: 1,
                 page_size: PAGE_SIZE,
             })
@@ -92,7 +93,7 @@ pub async fn page(
             listing.total,
         )
     };
-    let (catalog, fields, field_total) = catalog_hits(&state, &query).await?;
+    let (catalog, fields, field_total) = catalog_hits(&state, &viewer, &query).await?;
     Ok(ok(SearchPage {
         chrome,
         more_href: (subject_total > i64::from(PAGE_SIZE))
@@ -109,6 +110,7 @@ pub async fn page(
 /// Entity and field hits of the catalog's search (subjects are listed from the registry).
 async fn catalog_hits(
     state: &PortalState,
+    viewer: &crate::access::Viewer,
     query: &str,
 ) -> Result<(Vec<SearchHit>, Vec<FieldHit>, usize), PortalError> {
     if query.is_empty() {
@@ -116,7 +118,7 @@ async fn catalog_hits(
     }
     let results = state
         .catalog
-        .search(query, crate::catalog::search::MAX_HITS)
+        .search(query, crate::catalog::search::MAX_HITS, viewer)
         .await
         .map_err(super::catalog::failed)?;
     let mut entities = Vec::new();

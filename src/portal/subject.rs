@@ -57,7 +57,8 @@ pub struct VersionPage {
     /// The subject's newest audit entries.
     history: Vec<AuditRow>,
     /// The whole audit trail of the subject.
-    history_href: String,
+    /// The subject's whole history in the audit trail, for readers who may open it.
+    history_href: Option<String>,
 }
 
 /// The event catalog's view of this subject; empty until the catalog fills it.
@@ -129,7 +130,9 @@ pub struct ReferenceLink {
     pub name: String,
     pub subject: String,
     pub version: i32,
-    pub href: String,
+    /// The referenced version's page, when the reader may read its subject (the schema
+    /// names it either way).
+    pub href: Option<String>,
 }
 
 impl ReferenceLink {
@@ -138,7 +141,8 @@ impl ReferenceLink {
             name: reference.name.clone(),
             subject: reference.subject.clone(),
             version: reference.version,
-            href: links::version(&reference.subject, reference.version),
+            href: super::sight::may_read_subject(&reference.subject)
+                .then(|| links::version(&reference.subject, reference.version)),
         }
     }
 }
@@ -152,6 +156,15 @@ pub struct VersionRef {
 }
 
 impl VersionRef {
+    /// The versions whose subjects the page's reader may read; the others stay unnamed.
+    pub fn readable(versions: &[SubjectVersion]) -> Vec<Self> {
+        versions
+            .iter()
+            .filter(|v| super::sight::may_read_subject(&v.subject))
+            .map(Self::of)
+            .collect()
+    }
+
     pub fn of(version: &SubjectVersion) -> Self {
         Self {
             href: links::version(&version.subject, version.version),
@@ -209,11 +222,7 @@ async fn catalog_panel(
     detail: &VersionDetail,
 ) -> Result<CatalogPanel, PortalError> {
     use crate::catalog::model::Lifecycle;
-    let snapshot = state
-        .catalog
-        .snapshot()
-        .await
-        .map_err(super::catalog::failed)?;
+    let snapshot = super::catalog::snapshot(&state.catalog).await?;
     let subject = detail.version.subject.as_str();
     let usage = snapshot.subject_usage(subject);
     let live: Vec<i32> = detail
@@ -363,7 +372,7 @@ impl VersionPage {
                 .collect(),
             fields_hidden: detail.fields.len().saturating_sub(MAX_FIELD_ROWS),
             references: schema.references.iter().map(ReferenceLink::of).collect(),
-            referenced_by: detail.referenced_by.iter().map(VersionRef::of).collect(),
+            referenced_by: VersionRef::readable(&detail.referenced_by),
             properties,
             download_href: links::download(subject, current.version),
             download_name: download_name(subject, current.version, schema.schema_type),
@@ -373,7 +382,7 @@ impl VersionPage {
             api_href: links::api_version(subject, current.version),
             catalog: CatalogPanel::default(),
             history: Vec::new(),
-            history_href: links::audit(&[("subject", subject)]),
+            history_href: super::sight::audit_link(links::audit(&[("subject", subject)])),
         }
     }
 }

@@ -195,7 +195,8 @@ pub async fn list(
     PortalQuery(params): PortalQuery<ListParams>,
 ) -> Result<Page<SubjectsPage>, PortalError> {
     let filters = Filters::parse(&params)?;
-    let only = if filters.tag.is_empty() {
+    let viewer = super::sight::viewer()?;
+    let tagged = if filters.tag.is_empty() {
         None
     } else {
         Some(
@@ -206,6 +207,10 @@ pub async fn list(
                 .map_err(super::catalog::failed)?,
         )
     };
+    let only = super::sight::narrowed(
+        tagged,
+        super::sight::readable_subjects(&state.registry, &viewer).await?,
+    );
     let listing = state
         .registry
         .browse_subjects(&SubjectQuery {

@@ -5,6 +5,7 @@ mod locked_down;
 
 mod access;
 mod access_denials;
+mod access_views;
 mod audit;
 mod bad_input;
 mod browser_guards;

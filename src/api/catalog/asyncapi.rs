@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Extension, Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::Value;
@@ -13,6 +13,7 @@ use serde_json::Value;
 use super::error::{CatalogApiError, CatalogErrorBody};
 use super::media::FileBody;
 use super::{document, wants_yaml};
+use crate::access::Viewer;
 use crate::api::extract::{Actor, Params};
 use crate::catalog::model::{EntityKind, EntityName};
 use crate::catalog::{ApplyReport, Catalog, CatalogError};
@@ -27,10 +28,11 @@ use crate::catalog::{ApplyReport, Catalog, CatalogError};
 )]
 pub async fn whole_catalog(
     State(catalog): State<Arc<Catalog>>,
+    Extension(viewer): Extension<Viewer>,
     params: Params,
     headers: HeaderMap,
 ) -> Result<Response, CatalogApiError> {
-    let doc = catalog.asyncapi(None).await?;
+    let doc = catalog.asyncapi(None, &viewer).await?;
     Ok(document(&doc, wants_yaml(params.get("format"), &headers)))
 }
 
@@ -50,6 +52,7 @@ pub async fn whole_catalog(
 )]
 pub async fn application(
     catalog: &Catalog,
+    viewer: &Viewer,
     name: &str,
     params: &Params,
     headers: &HeaderMap,
@@ -58,7 +61,7 @@ pub async fn application(
         kind: EntityKind::Application,
         name: name.to_owned(),
     })?;
-    let doc = catalog.asyncapi(Some(&name)).await?;
+    let doc = catalog.asyncapi(Some(&name), viewer).await?;
     Ok(document(&doc, wants_yaml(params.get("format"), headers)))
 }
 
@@ -98,9 +101,10 @@ pub async fn import(
 /// Keeps the per-application route inside the generic relation route's handler.
 pub async fn application_route(
     State(catalog): State<Arc<Catalog>>,
+    Extension(viewer): Extension<Viewer>,
     Path(name): Path<String>,
     params: Params,
     headers: HeaderMap,
 ) -> Result<Response, CatalogApiError> {
-    application(&catalog, &name, &params, &headers).await
+    application(&catalog, &viewer, &name, &params, &headers).await
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Extension, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::Value;
@@ -15,6 +15,7 @@ use utoipa::{PartialSchema, ToSchema};
 use super::error::{CatalogApiError, CatalogErrorBody};
 use super::media::FileBody;
 use super::{document, wants_yaml};
+use crate::access::Viewer;
 use crate::api::extract::{Actor, Params};
 use crate::catalog::file::{CatalogFile, SourcedFile};
 use crate::catalog::{ApplyReport, Catalog};
@@ -65,10 +66,11 @@ pub async fn apply(
 )]
 pub async fn export(
     State(catalog): State<Arc<Catalog>>,
+    Extension(viewer): Extension<Viewer>,
     params: Params,
     headers: HeaderMap,
 ) -> Result<Response, CatalogApiError> {
-    let file = catalog.export(params.flag("schemas")).await?;
+    let file = catalog.export(params.flag("schemas"), &viewer).await?;
     // YAML unless JSON is asked for: the export is meant to be a file in a repository.
     let yaml = match params.get("format") {
         Some(format) => !format.eq_ignore_ascii_case("json"),

@@ -40,14 +40,7 @@ pub async fn search(
         .and_then(|v| usize::try_from(v).ok())
         .unwrap_or(50)
         .min(MAX_HITS);
-    // Search everything, keep what the caller may see, then page: the total counts only
-    // visible hits.
-    let mut results = catalog.search(query, MAX_HITS).await?;
-    results
-        .hits
-        .retain(|hit| viewer.may_see_hit(&hit.kind, &hit.name, hit.subject.as_deref()));
-    results.total = results.total.min(MAX_HITS).min(results.hits.len());
-    results.hits.truncate(limit);
+    let results = catalog.search(query, limit, &viewer).await?;
     Ok(Json(results))
 }
 
@@ -61,11 +54,12 @@ pub async fn search(
 )]
 pub async fn fields(
     State(catalog): State<Arc<Catalog>>,
+    Extension(viewer): Extension<Viewer>,
     params: Params,
 ) -> Result<Json<Vec<FieldUsage>>, CatalogApiError> {
     let fields = match params.get("tag") {
-        Some(tag) => catalog.fields_tagged(tag).await?,
-        None => catalog.tagged_fields().await?,
+        Some(tag) => catalog.fields_tagged(tag, &viewer).await?,
+        None => catalog.tagged_fields(&viewer).await?,
     };
     Ok(Json(fields))
 }

@@ -168,9 +168,13 @@ impl ImportedCatalog {
 
 impl Catalog {
     /// The catalog (or what `application` produces and consumes) as an AsyncAPI 3.0.0
-    /// document.
-    pub async fn asyncapi(&self, application: Option<&EntityName>) -> Result<Value, CatalogError> {
-        let snapshot = self.snapshot().await?;
+    /// document, as far as `sight` may read it.
+    pub async fn asyncapi(
+        &self,
+        application: Option<&EntityName>,
+        sight: &dyn crate::catalog::Sight,
+    ) -> Result<Value, CatalogError> {
+        let snapshot = self.snapshot_for(sight).await?;
         let application = match application {
             None => None,
             Some(name) => {
@@ -187,6 +191,9 @@ impl Catalog {
         };
         let mut schemas = BTreeMap::new();
         for (subject, range) in wanted_subjects(&snapshot, application) {
+            if !sight.sees_subject(&subject) {
+                continue;
+            }
             if let Some(schema) = self.exported_schema(&subject, range).await? {
                 schemas.insert(subject, schema);
             }

@@ -65,16 +65,34 @@ fn label(events: &BTreeSet<String>) -> Option<String> {
     }
 }
 
-fn app_node(id: String, name: &EntityName, layer: usize) -> Node {
-    Node::new(id, name.as_str(), NodeKind::Application)
-        .with_href(view::href(EntityKind::Application, name.as_str()))
-        .in_layer(layer)
+fn app_node(snapshot: &Snapshot, id: String, name: &EntityName, layer: usize) -> Node {
+    linked(
+        snapshot,
+        Node::new(id, name.as_str(), NodeKind::Application),
+        EntityKind::Application,
+        name,
+    )
+    .in_layer(layer)
 }
 
-fn topic_node(id: String, name: &EntityName, layer: usize) -> Node {
-    Node::new(id, name.as_str(), NodeKind::Topic)
-        .with_href(view::href(EntityKind::Topic, name.as_str()))
-        .in_layer(layer)
+fn topic_node(snapshot: &Snapshot, id: String, name: &EntityName, layer: usize) -> Node {
+    linked(
+        snapshot,
+        Node::new(id, name.as_str(), NodeKind::Topic),
+        EntityKind::Topic,
+        name,
+    )
+    .in_layer(layer)
+}
+
+/// The node linked to its page, when the reader may open it (the snapshot is what the
+/// reader may read; a visible entity can still name a hidden one).
+fn linked(snapshot: &Snapshot, node: Node, kind: EntityKind, name: &EntityName) -> Node {
+    if snapshot.contains(kind, name) {
+        node.with_href(view::href(kind, name.as_str()))
+    } else {
+        node
+    }
 }
 
 /// `producer → topic`.
@@ -100,16 +118,16 @@ pub fn topic_flow(snapshot: &Snapshot, topic: &Topic) -> Graph {
     let sides = sides(&edges);
     let topic_id = format!("topic:{}", topic.name);
     let mut graph = Graph::new(format!("Flow of {}", topic.name));
-    let center = topic_node(topic_id.clone(), &topic.name, 1).focused();
+    let center = topic_node(snapshot, topic_id.clone(), &topic.name, 1).focused();
     for (app, events) in &sides.producers {
         let id = format!("producer:{app}");
-        graph.nodes.push(app_node(id.clone(), app, 0));
+        graph.nodes.push(app_node(snapshot, id.clone(), app, 0));
         graph.edges.push(produces(&id, &topic_id, label(events)));
     }
     graph.nodes.push(center);
     for (app, events) in &sides.consumers {
         let id = format!("consumer:{app}");
-        graph.nodes.push(app_node(id.clone(), app, 2));
+        graph.nodes.push(app_node(snapshot, id.clone(), app, 2));
         graph.edges.push(consumes(&topic_id, &id, label(events)));
     }
     graph
@@ -148,14 +166,14 @@ pub fn application_neighbourhood(snapshot: &Snapshot, application: &Application)
     let mut core = Graph::new(format!("Neighbourhood of {name}"));
     for (topic, events) in &read {
         let id = format!("in:{topic}");
-        core.nodes.push(topic_node(id.clone(), topic, 1));
+        core.nodes.push(topic_node(snapshot, id.clone(), topic, 1));
         core.edges.push(consumes(&id, &app_id, label(events)));
     }
-    let center = app_node(app_id.clone(), name, 2).focused();
+    let center = app_node(snapshot, app_id.clone(), name, 2).focused();
     core.nodes.push(center);
     for (topic, events) in &written {
         let id = format!("out:{topic}");
-        core.nodes.push(topic_node(id.clone(), topic, 3));
+        core.nodes.push(topic_node(snapshot, id.clone(), topic, 3));
         core.edges.push(produces(&app_id, &id, label(events)));
     }
 
@@ -193,7 +211,7 @@ pub fn application_neighbourhood(snapshot: &Snapshot, application: &Application)
     let mut nodes = Vec::with_capacity(graph.nodes.len() + outer);
     for (app, topics) in &upstream {
         let id = format!("upstream:{app}");
-        nodes.push(app_node(id.clone(), app, 0));
+        nodes.push(app_node(snapshot, id.clone(), app, 0));
         for topic in topics {
             graph
                 .edges
@@ -203,7 +221,7 @@ pub fn application_neighbourhood(snapshot: &Snapshot, application: &Application)
     nodes.append(&mut graph.nodes);
     for (app, topics) in &downstream {
         let id = format!("downstream:{app}");
-        nodes.push(app_node(id.clone(), app, 4));
+        nodes.push(app_node(snapshot, id.clone(), app, 4));
         for topic in topics {
             graph
                 .edges
@@ -268,22 +286,29 @@ pub fn domain_map(snapshot: &Snapshot, domain: &EntityName) -> Graph {
     );
     let mut graph = Graph::new(format!("Map of the {domain} domain"));
     for app in &writers {
-        graph.nodes.push(app_node(format!("writer:{app}"), app, 0));
+        graph
+            .nodes
+            .push(app_node(snapshot, format!("writer:{app}"), app, 0));
     }
     for topic in &topics {
         graph
             .nodes
-            .push(topic_node(format!("topic:{topic}"), topic, 1));
+            .push(topic_node(snapshot, format!("topic:{topic}"), topic, 1));
     }
     for app in &readers {
-        graph.nodes.push(app_node(format!("reader:{app}"), app, 2));
+        graph
+            .nodes
+            .push(app_node(snapshot, format!("reader:{app}"), app, 2));
     }
     // Applications of the domain that touch no topic still appear, unconnected.
     for app in snapshot.applications.values().filter(|a| in_domain_app(a)) {
         if !writers.contains(&app.name) && !readers.contains(&app.name) {
-            graph
-                .nodes
-                .push(app_node(format!("writer:{}", app.name), &app.name, 0));
+            graph.nodes.push(app_node(
+                snapshot,
+                format!("writer:{}", app.name),
+                &app.name,
+                0,
+            ));
         }
     }
     for ((app, topic), events) in &writes {

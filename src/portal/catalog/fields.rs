@@ -71,7 +71,8 @@ pub async fn page(
             "The tag is longer than {MAX_TAG} characters."
         )));
     }
-    let index = catalog.field_index().await.map_err(failed)?;
+    let viewer = crate::portal::sight::viewer()?;
+    let index = catalog.field_index_for(&viewer).await.map_err(failed)?;
     let snapshot = snapshot(&catalog).await?;
     let counts = tally::tag_counts(&index);
     let (groups, total) = if tag.is_empty() {

@@ -48,9 +48,11 @@ pub fn router(catalog: Arc<Catalog>) -> Router {
         .with_state(catalog)
 }
 
-/// The catalog as of now.
-async fn snapshot(catalog: &Catalog) -> Result<Arc<Snapshot>, PortalError> {
-    catalog.snapshot().await.map_err(failed)
+/// The catalog as of now, as far as the page's reader may read it: every list, count and
+/// graph of the catalog pages is drawn from this.
+pub(crate) async fn snapshot(catalog: &Catalog) -> Result<Arc<Snapshot>, PortalError> {
+    let viewer = super::sight::viewer()?;
+    catalog.snapshot_for(&viewer).await.map_err(failed)
 }
 
 /// A catalog failure as a page: unknown entities are 404s, the rest is logged.

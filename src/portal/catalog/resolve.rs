@@ -48,6 +48,7 @@ impl EdgeRow {
             resolved: resolved
                 .subjects
                 .iter()
+                .filter(|s| crate::portal::sight::may_read_subject(&s.subject))
                 .map(|s| Resolved {
                     href: links::subject(&s.subject),
                     registered: !s.live.is_empty(),

@@ -149,6 +149,7 @@ impl TopicPage {
     ) -> Self {
         let subjects = subjects
             .into_iter()
+            .filter(|s| crate::portal::sight::may_read_subject(&s.subject.subject))
             .map(|s| SubjectRow::of(snapshot, s))
             .collect();
         let events = snapshot

@@ -60,8 +60,17 @@ impl EntityLink {
         }
     }
 
-    /// A link to `name` of `kind`, with the title the snapshot knows for it.
+    /// A link to `name` of `kind`, with the title the snapshot knows for it. An entity the
+    /// snapshot lacks is one the reader may not open: its name shows, with no link (an
+    /// empty `href`).
     pub fn of(snapshot: &Snapshot, kind: EntityKind, name: &EntityName) -> Self {
+        if !snapshot.contains(kind, name) {
+            return Self {
+                name: name.to_string(),
+                title: None,
+                href: String::new(),
+            };
+        }
         let title = match kind {
             EntityKind::Domain => snapshot.domains.get(name).and_then(|e| e.title.as_deref()),
             EntityKind::Team => snapshot.teams.get(name).and_then(|e| e.title.as_deref()),
