@@ -235,11 +235,14 @@ export async function crawl(options) {
     // deletes it on close); it refuses a --user-data-dir argument to launch().
     args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE ${baseHost}`],
   });
-  const api = await playwrightRequest.newContext({ timeout: NAV_TIMEOUT_MS });
-  const desktop = await browser.newContext({ viewport: DESKTOP });
-  const phone = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
-  const dark = await browser.newContext({ viewport: DESKTOP, colorScheme: 'dark' });
-  const noJs = await browser.newContext({ viewport: DESKTOP, javaScriptEnabled: false });
+  // Signed in (--sign-in): the portal's own form is filled once, and every context of the
+  // crawl carries the session it set.
+  const storageState = options.signIn ? await signInThroughTheForm(browser, base, options.signIn, out, screenshots) : undefined;
+  const api = await playwrightRequest.newContext({ timeout: NAV_TIMEOUT_MS, storageState });
+  const desktop = await browser.newContext({ viewport: DESKTOP, storageState });
+  const phone = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, storageState });
+  const dark = await browser.newContext({ viewport: DESKTOP, colorScheme: 'dark', storageState });
+  const noJs = await browser.newContext({ viewport: DESKTOP, javaScriptEnabled: false, storageState });
 
   // A page whose problems are recorded against `url`: console errors, uncaught exceptions,
   // failed requests, sub-requests answered >= 400, and any request leaving the server
@@ -707,6 +710,12 @@ export async function crawl(options) {
     checks.set(`dark ${type}`, failures.length > before);
   }
 
+  if (options.signIn) {
+    const before = failures.length;
+    await anonymousSeesNothing({ browser, base, origin, checkedUrls, expectedStatus, fail, out, screenshots });
+    checks.set('anonymous visitor of a locked-down portal', failures.length > before);
+  }
+
   const chromiumVersion = browser.version();
   await api.dispose();
   await browser.close();
@@ -770,6 +779,104 @@ export async function crawl(options) {
   };
   writeFileSync(join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   return summary;
+}
+
+// Signs in through /ui/sign-in as a person would (types the name and password, presses the
+// button), checks that the portal says who is signed in and that the session cookie is
+// HttpOnly, and answers the browser state carrying the session. Throws when any of it fails:
+// a crawl that is not signed in would check the sign-in page a thousand times.
+async function signInThroughTheForm(browser, base, credentials, out, screenshots) {
+  const split = credentials.indexOf(':');
+  const [name, password] = [credentials.slice(0, split), credentials.slice(split + 1)];
+  const context = await browser.newContext({ viewport: DESKTOP });
+  try {
+    const page = await context.newPage();
+    // A locked page sends the anonymous visitor to the form, with the way back.
+    await page.goto(`${base}/ui/topics`, { timeout: NAV_TIMEOUT_MS });
+    const at = new URL(page.url());
+    if (at.pathname !== '/ui/sign-in' || at.searchParams.get('next') !== '/ui/topics') {
+      throw new Error(`a locked page did not lead to the sign-in form: ended at ${page.url()}`);
+    }
+    await page.screenshot({ path: join(out, 'sign-in--form.png') });
+    screenshots.push('sign-in--form.png');
+    await page.getByLabel('Name').fill(name);
+    await page.getByLabel('Password').fill(password);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === '/ui/topics', { timeout: NAV_TIMEOUT_MS }),
+      page.getByRole('button', { name: 'Sign in' }).click(),
+    ]);
+    const who = (await page.locator('.who').innerText()).trim();
+    if (!who.includes(`Signed in as ${name}`)) throw new Error(`after signing in the page says "${who}", not who is signed in`);
+    await page.screenshot({ path: join(out, 'sign-in--signed-in.png') });
+    screenshots.push('sign-in--signed-in.png');
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.name === 'herald_session');
+    if (!session) throw new Error(`no herald_session cookie after signing in (cookies: ${cookies.map((c) => c.name).join(', ')})`);
+    if (!session.httpOnly || !['Lax', 'Strict'].includes(session.sameSite)) {
+      throw new Error(`the session cookie is not HttpOnly with SameSite: ${JSON.stringify({ httpOnly: session.httpOnly, sameSite: session.sameSite })}`);
+    }
+    console.log(`crawl: signed in as ${name} through /ui/sign-in`);
+    return await context.storageState();
+  } finally {
+    await context.close();
+  }
+}
+
+// What the signed-in crawl reached, asked again without a session: every portal page must
+// send the visitor to the sign-in form (303) and every API answer must ask for credentials
+// (401), with no data in the body; public pages (static files, sign-in, API documents,
+// health) are left out. Then Chromium itself opens the home page and must land on the form,
+// naming no subject the crawl saw.
+async function anonymousSeesNothing({ browser, base, origin, checkedUrls, expectedStatus, fail, out, screenshots }) {
+  const publicPath = (path) =>
+    path.startsWith('/ui/static/') || path.startsWith('/ui/sign-in') || path.startsWith('/ui/auth/') ||
+    path.startsWith('/api-docs') || path === '/openapi.json' || path.startsWith('/health/') ||
+    path === '/catalog/schema.json' || path in expectedStatus;
+  const subjects = new Set();
+  for (const url of checkedUrls) {
+    const m = /^\/ui\/subjects\/([^/?#]+)/.exec(url);
+    if (m) subjects.add(decodeURIComponent(m[1]));
+  }
+  const anonymous = await playwrightRequest.newContext({ timeout: NAV_TIMEOUT_MS });
+  let asked = 0;
+  try {
+    const urls = [...new Set(checkedUrls)].filter((u) => u.startsWith('/') && !publicPath(new URL(origin + u).pathname));
+    await mapLimit(urls, 4, async (url) => {
+      const path = new URL(origin + url).pathname;
+      const portal = path === '/ui' || path.startsWith('/ui/');
+      const res = await anonymous.get(origin + url, { failOnStatusCode: false, maxRedirects: 0 });
+      const body = await res.text();
+      await res.dispose();
+      asked++;
+      const location = res.headers()['location'] ?? '';
+      if (portal) {
+        if (res.status() !== 303 || !location.startsWith('/ui/sign-in')) {
+          fail('anonymous-sees', url, `without a session answered ${res.status()}${location ? ` to ${location}` : ''}, not 303 to the sign-in form`);
+        }
+      } else if (res.status() !== 401) {
+        fail('anonymous-sees', url, `without credentials answered ${res.status()}, not 401`);
+      }
+      const leaked = [...subjects].find((subject) => body.includes(subject));
+      if (leaked) fail('anonymous-sees', url, `the anonymous answer names subject ${leaked}`);
+    });
+  } finally {
+    await anonymous.dispose();
+  }
+  const context = await browser.newContext({ viewport: DESKTOP });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${base}/ui/`, { timeout: NAV_TIMEOUT_MS });
+    if (new URL(page.url()).pathname !== '/ui/sign-in') fail('anonymous-sees', '/ui/', `Chromium without a session ended at ${page.url()}, not the sign-in form`);
+    const text = await page.locator('body').innerText();
+    const leaked = [...subjects].find((subject) => text.includes(subject));
+    if (leaked) fail('anonymous-sees', '/ui/', `the page an anonymous visitor sees names subject ${leaked}`);
+    await page.screenshot({ path: join(out, 'locked-down--anonymous.png') });
+    screenshots.push('locked-down--anonymous.png');
+  } finally {
+    await context.close();
+  }
+  console.log(`crawl: ${asked} URL(s) of the signed-in crawl asked again without a session; ${subjects.size} subject name(s) looked for`);
+  if (subjects.size === 0) fail('anonymous-sees', '/ui/subjects', 'the signed-in crawl reached no subject page: nothing to look for');
 }
 
 // The same problem on many pages (a layout bug) is printed once, with its pages.
@@ -993,7 +1100,9 @@ async function main() {
   const out = resolve(opts.out ?? 'browser-shots');
   console.log(`crawl: ${opts.base} with Chromium at ${CHROMIUM} (playwright-core ${PLAYWRIGHT_VERSION}, axe-core ${AXE_VERSION}); screenshots to ${out}`);
   const started = Date.now();
-  const summary = await crawl({ ...opts, out });
+  // NAME:PASSWORD from the environment (not argv, which every process can read).
+  const signIn = process.env.CRAWL_SIGN_IN || null;
+  const summary = await crawl({ ...opts, out, signIn });
   printSummary(summary, out);
   console.log(`crawl took ${((Date.now() - started) / 1000).toFixed(1)} s; summary in ${join(out, 'summary.json')}`);
   process.exit(summary.failures.length ? 1 : 0);

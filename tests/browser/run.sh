@@ -104,9 +104,36 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# Locked down by default, as an organisation runs it: an access file with one
+# administrator (a fresh password and session key per run) and no anonymous grant. The
+# crawl signs in through the portal's form, crawls as that person, then asks for every URL
+# again without a session (crawl.mjs, anonymousSeesNothing). BROWSER_OPEN=1 crawls an
+# open Herald (no access file) instead.
+auth_args=()
+if [[ "${BROWSER_OPEN:-0}" != 1 ]]; then
+  password="$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
+  hash="$(printf '%s\n' "$password" | "$bin" auth hash-password)"
+  key="$(head -c 48 /dev/urandom | base64 | tr -d '/+=')"
+  cat >"$work/access.yaml" <<EOF
+users:
+  - name: architect
+    password_hash: "$hash"
+session:
+  key: "$key"
+grants:
+  - to: user:architect
+    role: admin
+    on: "*"
+EOF
+  auth_args=(--auth-config "$work/access.yaml")
+  export CRAWL_SIGN_IN="architect:$password"
+  say "locked down: the crawl signs in as architect (BROWSER_OPEN=1 for an open Herald)"
+fi
+
 # Port 0: the kernel picks a free port and the server logs the address it bound.
 NO_COLOR=1 HERALD_LOG="${HERALD_LOG:-info}" \
-  "$bin" serve --demo --listen 127.0.0.1:0 --database "sqlite://$work/herald.db" >"$log" 2>&1 &
+  "$bin" serve --demo --listen 127.0.0.1:0 --database "sqlite://$work/herald.db" \
+  "${auth_args[@]}" >"$log" 2>&1 &
 server_pid=$!
 
 address=""
