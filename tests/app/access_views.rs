@@ -404,3 +404,31 @@ async fn a_subject_prefix_grant_shows_the_topics_and_events_that_carry_those_sub
     let page = response.text().await.expect("a page");
     assert!(page.contains("href=\"/ui/events/"), "some event is listed");
 }
+
+#[tokio::test]
+async fn referenced_by_names_only_the_referrers_the_caller_may_read() {
+    // A reader of the shared Money schema alone: the orders schemas that reference it stay
+    // unnamed, as their subjects do.
+    let hash = herald::access::secrets::hash_password("m-pw").expect("hash");
+    let root_hash = herald::access::secrets::hash_password("root-pw").expect("hash");
+    let access = format!(
+        "users:\n  - name: m\n    password_hash: \"{hash}\"\n  - name: root\n    password_hash: \"{root_hash}\"\n\
+         grants:\n  - to: user:m\n    role: read\n    on: \"subject:com.shop.common.Money\"\n\
+         \x20 - to: user:root\n    role: admin\n    on: \"*\"\n"
+    );
+    let app = TestApp::spawn_with_access_and_demo(&access, true).await;
+    let path = "/subjects/com.shop.common.Money/versions/1/referencedby";
+    let (status, all) = app
+        .call_as(Some(&basic("root", "root-pw")), Method::GET, path, None)
+        .await;
+    assert_eq!(status, 200, "{all}");
+    assert!(
+        !all.as_array().expect("ids").is_empty(),
+        "the demo references Money: {all}"
+    );
+    let (status, mine) = app
+        .call_as(Some(&basic("m", "m-pw")), Method::GET, path, None)
+        .await;
+    assert_eq!(status, 200, "{mine}");
+    assert_eq!(mine, serde_json::json!([]), "no referrer is readable");
+}

@@ -181,14 +181,26 @@ pub async fn get_version_schema(
 
 pub async fn referenced_by(
     State(state): State<ConfluentState>,
+    Extension(viewer): Extension<Viewer>,
     Path((subject, version)): Path<(String, String)>,
     params: Params,
 ) -> Result<Response, ApiError> {
     let spec = VersionSpec::parse(&version).map_err(crate::registry::RegistryError::from)?;
-    let ids = state
+    let mut ids = state
         .registry
         .referenced_by(&Subject::new(subject), spec, params.flag("deleted"))
         .await?;
+    if !viewer.holds_everywhere(crate::access::Role::Read) {
+        // Only the referrers the caller may read: an id of a hidden subject stays unnamed.
+        let mut readable = Vec::with_capacity(ids.len());
+        for id in ids {
+            let users = state.registry.versions_of_schema(id, None, true).await?;
+            if users.iter().any(|v| viewer.may_read(&v.subject)) {
+                readable.push(id);
+            }
+        }
+        ids = readable;
+    }
     respond::json(&ids)
 }
 
