@@ -30,6 +30,7 @@ use crate::registry::Registry;
 use crate::secret::DatabaseUrl;
 use crate::server::{self, ServerLimits, ServerOptions};
 use crate::storage::{Store, StoreError};
+use crate::usage::{Usage, UsageSettings};
 
 /// Everything a running Herald holds.
 #[derive(Clone)]
@@ -43,6 +44,8 @@ pub struct App {
     pub allow_lists: door::AllowLists,
     /// Who may do what (open when there is no access file).
     pub access: Arc<Access>,
+    /// Observed usage: the in-memory tally and its flusher.
+    pub usage: Arc<Usage>,
 }
 
 impl App {
@@ -50,6 +53,16 @@ impl App {
     pub async fn open(
         database_url: &DatabaseUrl,
         max_body_bytes: usize,
+    ) -> Result<Self, StoreError> {
+        Self::open_with(database_url, max_body_bytes, UsageSettings::default()).await
+    }
+
+    /// Opens the store, counting usage as `usage` says (a flusher task runs while the app
+    /// lives).
+    pub async fn open_with(
+        database_url: &DatabaseUrl,
+        max_body_bytes: usize,
+        usage: UsageSettings,
     ) -> Result<Self, StoreError> {
         let store = Store::connect(database_url.expose()).await?;
         let registry = Arc::new(Registry::new(store.clone()));
@@ -63,8 +76,12 @@ impl App {
             }
             None => false,
         });
+        let catalog = Arc::new(Catalog::new(registry.clone(), store.clone()));
+        let usage = Arc::new(Usage::new(usage, store, registry.clone(), catalog.clone()));
+        usage.spawn_flusher();
         Ok(Self {
-            catalog: Arc::new(Catalog::new(registry.clone(), store)),
+            catalog,
+            usage,
             registry,
             cache: Arc::new(HotCache::default()),
             max_body_bytes,
@@ -110,6 +127,7 @@ impl App {
             registry: self.registry.clone(),
             cache: self.cache.clone(),
             access: self.access.clone(),
+            usage: self.usage.clone(),
         }
     }
 
@@ -126,6 +144,7 @@ impl App {
             .merge(crate::api::audit::router(self.registry.clone()))
             .merge(crate::api::catalog::router(self.catalog.clone()))
             .merge(health::router(self.registry.clone()))
+            .merge(crate::api::usage::router(self.usage.clone()))
             // The Swagger UI is a page in a browser like the portal's: same framing, sniffing
             // and script rules (it loads only its own files, so they hold).
             .merge(

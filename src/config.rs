@@ -8,6 +8,7 @@ use clap::Args;
 
 use crate::secret::DatabaseUrl;
 use crate::server::{ClientAuth, ServerLimits, ServerOptions, TlsConfig, TlsError, TlsFiles};
+use crate::usage::UsageSettings;
 
 /// Default cap on request bodies: large enough for any sane schema, small enough that a
 /// flood of huge bodies cannot exhaust memory.
@@ -103,9 +104,49 @@ pub struct ServeSettings {
     /// Load the demo landscape (schemas-examples/catalog.yaml) if the database is empty.
     #[arg(long, env = "HERALD_DEMO")]
     pub demo: bool,
+
+    /// Count who reads and writes which schema (observed usage, `/usage`). `false`: count
+    /// nothing.
+    #[arg(long, env = "HERALD_USAGE_TRACKING", default_value_t = true,
+          action = clap::ArgAction::Set)]
+    pub usage_tracking: bool,
+
+    /// Seconds between two flushes of the usage tally to the database: what a crash may
+    /// lose.
+    #[arg(long, env = "HERALD_USAGE_FLUSH_SECS", default_value_t = 5,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub usage_flush_secs: u64,
+
+    /// Days of observed usage kept.
+    #[arg(long, env = "HERALD_USAGE_RETENTION_DAYS", default_value_t = 90,
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub usage_retention_days: u32,
+
+    /// Distinct readers x schemas counted between two flushes; past it, new ones are
+    /// dropped and counted as dropped (bounded memory under a flood of fake clients).
+    #[arg(long, env = "HERALD_USAGE_MAX_KEYS", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub usage_max_keys: u32,
+
+    /// Days after which a declared consumer never seen is "silent", and within which a read
+    /// makes retiring an event need an admin's force.
+    #[arg(long, env = "HERALD_USAGE_RECENT_DAYS", default_value_t = 7,
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub usage_recent_days: u32,
 }
 
 impl ServeSettings {
+    /// How usage is counted and kept.
+    pub fn usage_settings(&self) -> UsageSettings {
+        UsageSettings {
+            enabled: self.usage_tracking,
+            flush_every: Duration::from_secs(self.usage_flush_secs),
+            retention_days: self.usage_retention_days,
+            max_keys: usize::try_from(self.usage_max_keys).unwrap_or(usize::MAX),
+            recent_days: self.usage_recent_days,
+        }
+    }
+
     /// The connection loop's limits these settings ask for.
     pub fn server_limits(&self) -> ServerLimits {
         ServerLimits {
@@ -319,6 +360,11 @@ mod tests {
             tls_client_auth: ClientAuth::Optional,
             auth_config: None,
             demo: false,
+            usage_tracking: true,
+            usage_flush_secs: 5,
+            usage_retention_days: 90,
+            usage_max_keys: 10,
+            usage_recent_days: 7,
         };
         assert_eq!(
             settings.database_url.to_string(),

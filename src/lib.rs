@@ -29,3 +29,6 @@ pub mod secret;
 pub mod server;
 /// Persistence: the only module with SQL.
 pub mod storage;
+/// Observed usage: who really reads which schema (counted in memory, flushed in batches),
+/// joined to the catalog's applications; drift between declared and observed readers.
+pub mod usage;

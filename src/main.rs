@@ -201,10 +201,14 @@ async fn serve(settings: ServeSettings) -> anyhow::Result<()> {
     };
     access.watch();
     warn_if_open(&access, settings.listen);
-    let app = App::open(&settings.database_url, settings.max_body_bytes)
-        .await?
-        .with_allow_lists(&settings.allowed_hosts, &settings.allowed_origins)
-        .with_access(access);
+    let app = App::open_with(
+        &settings.database_url,
+        settings.max_body_bytes,
+        settings.usage_settings(),
+    )
+    .await?
+    .with_allow_lists(&settings.allowed_hosts, &settings.allowed_origins)
+    .with_access(access);
     if settings.demo {
         let path = demo_catalog_path();
         if app.load_demo(&path).await? {
@@ -221,6 +225,10 @@ async fn serve(settings: ServeSettings) -> anyhow::Result<()> {
         "Herald is serving the Confluent Schema Registry API"
     );
     app::serve_with(listener, &app, options, shutdown_signal()).await?;
+    // What was counted since the last flush goes to the database before exiting.
+    if let Err(error) = app.usage.flush().await {
+        tracing::warn!(%error, "the last usage flush failed");
+    }
     tracing::info!("Herald stopped");
     Ok(())
 }

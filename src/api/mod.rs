@@ -11,4 +11,5 @@ pub mod health;
 pub mod negotiate;
 pub mod openapi;
 pub mod paths;
+pub mod usage;
 pub mod validate;

@@ -4,7 +4,7 @@
 use utoipa::OpenApi;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
-use super::{audit, catalog, validate};
+use super::{audit, catalog, usage, validate};
 use crate::catalog::file::{CatalogFile, ReferenceEntry, SchemaEntry, SchemaVersionEntry};
 use crate::catalog::model::{Application, Domain, EdgeTarget, Event, Team, Topic};
 
@@ -34,6 +34,15 @@ use crate::catalog::model::{Application, Domain, EdgeTarget, Event, Team, Topic}
         catalog::application,
         catalog::import,
         audit::audit_trail,
+        usage::status,
+        usage::flush,
+        usage::by_subject,
+        usage::by_schema_id,
+        usage::by_principal,
+        usage::by_application,
+        usage::landscape_drift,
+        usage::subject_drift,
+        usage::application_drift,
     ),
     components(schemas(
         validate::VerdictBody,
@@ -41,6 +50,14 @@ use crate::catalog::model::{Application, Domain, EdgeTarget, Event, Team, Topic}
         validate::ErrorResponse,
         audit::AuditPageBody,
         audit::AuditEntryBody,
+        usage::UsageBody,
+        usage::DriftBody,
+        crate::usage::ObservedRead,
+        crate::usage::UsageStatus,
+        crate::usage::Flushed,
+        crate::usage::drift::SubjectDrift,
+        crate::usage::drift::DeclaredReader,
+        crate::usage::drift::UndeclaredReader,
         Domain,
         Team,
         Application,
@@ -57,6 +74,7 @@ use crate::catalog::model::{Application, Domain, EdgeTarget, Event, Team, Topic}
         (name = "catalog", description = "The event landscape: domains, teams, applications, topics, events and who produces and consumes what"),
         (name = "asyncapi", description = "AsyncAPI 3.0 export of the catalog and of each application; import of AsyncAPI 2.x and 3.x"),
         (name = "discovery", description = "Search entities, subjects and schema fields; field-level tags and who reads them"),
+        (name = "usage", description = "Observed usage: who really reads and writes which schema (principal, client library, address), per subject, id, principal and application, as JSON or CSV; drift between the catalog's declared readers and the observed ones"),
         (name = "audit", description = "The audit trail: every registration, delete, config or mode change and catalog edit, who made it and when"),
     )
 )]

@@ -3,6 +3,8 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::registry::audit::time::{civil_from_days, days_from_civil, format_millis};
+
 /// Today, in days since 1970-01-01 (UTC).
 pub fn today() -> i64 {
     let seconds = SystemTime::now()
@@ -20,19 +22,42 @@ pub fn days_from_date(date: &str) -> Option<i64> {
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
     }
-    // Years start in March, so the leap day is the last day of the year.
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let year_of_era = y - era * 400;
-    let shifted_month = (month + 9) % 12;
-    let day_of_year = (153 * shifted_month + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    Some(era * 146_097 + day_of_era - 719_468)
+    Some(days_from_civil(year, month, day))
+}
+
+/// Days since 1970-01-01 as `YYYY-MM-DD`.
+pub fn date_from_days(days: i64) -> String {
+    let (year, month, day) = civil_from_days(days);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// Milliseconds since the epoch as RFC 3339 UTC (`2026-12-08T09:30:05.120Z`).
+pub fn rfc3339_from_millis(ms: i64) -> String {
+    format_millis(ms)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_turn_back_into_the_dates_they_came_from() {
+        for date in [
+            "1970-01-01",
+            "2000-02-29",
+            "2000-03-01",
+            "2024-12-31",
+            "2027-03-31",
+        ] {
+            let days = days_from_date(date).unwrap_or(i64::MIN);
+            assert_eq!(date_from_days(days), date);
+        }
+        // 2026-12-08T09:30:05.999Z
+        let ms = (days_from_date("2026-12-08").unwrap_or(0) * 86_400 + 9 * 3600 + 30 * 60 + 5)
+            * 1000
+            + 999;
+        assert_eq!(rfc3339_from_millis(ms), "2026-12-08T09:30:05.999Z");
+    }
 
     #[test]
     fn dates_count_days_from_the_epoch() {

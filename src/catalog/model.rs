@@ -462,6 +462,11 @@ pub struct Application {
     pub produces: Vec<EdgeTarget>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub consumes: Vec<EdgeTarget>,
+    /// Who it runs as: principal names (as the access file or the identity provider names
+    /// them), or client addresses for clients that do not authenticate. Observed usage
+    /// by these becomes this application's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub principals: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]

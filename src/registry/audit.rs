@@ -3,7 +3,7 @@
 //! parameters the portal page and the JSON API share; a bad value is an
 //! [`InvalidAuditFilter`] (a 400), never a storage error.
 
-mod time;
+pub mod time;
 
 use super::{Registry, RegistryError};
 use crate::model::AuditRecord;

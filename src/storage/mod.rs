@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod postgres;
 mod rows;
 pub mod sqlite;
+pub mod usage;
 
 use serde_json::Value;
 
@@ -189,6 +190,18 @@ delegate! {
     /// The subject versions whose schema references `subject` `version`, by subject then
     /// version.
     fn referencing_versions(&self, subject: &str, version: i32) -> Vec<SubjectVersion>;
+}
+
+delegate! {
+    /// Adds a batch of usage tallies (one transaction). Not a registry change: no cache
+    /// depends on the usage table, so there is nothing to announce.
+    fn record_usage(&self, batch: &[usage::UsageTally]) -> ();
+    /// Usage tallies summed over days, most recently seen first.
+    fn usage(&self, query: &usage::UsageQuery) -> Vec<usage::UsageRow>;
+    /// Reads per day (days since the epoch) in a scope, from a day on.
+    fn usage_daily(&self, scope: &usage::UsageScope, first_day: i64) -> Vec<(i64, i64)>;
+    /// Removes the usage days before the first kept one; how many rows went.
+    fn prune_usage(&self, first_kept_day: i64) -> u64;
 }
 
 delegate_writes! {

@@ -22,10 +22,18 @@ pub struct VersionKey {
     pub include_deleted: bool,
 }
 
+/// A cached version answer, with what it holds (for observed usage on a warm read).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CachedVersion {
+    pub body: Bytes,
+    pub schema_id: i64,
+    pub version: i32,
+}
+
 #[derive(Default)]
 pub struct HotCache {
-    ids: Generational<i64>,
-    versions: Generational<VersionKey>,
+    ids: Generational<i64, Bytes>,
+    versions: Generational<VersionKey, CachedVersion>,
 }
 
 impl HotCache {
@@ -37,20 +45,20 @@ impl HotCache {
         self.ids.put(id, generation, body);
     }
 
-    pub fn version(&self, key: &VersionKey, generation: u64) -> Option<Bytes> {
+    pub fn version(&self, key: &VersionKey, generation: u64) -> Option<CachedVersion> {
         self.versions.get(key, generation)
     }
 
-    pub fn store_version(&self, key: VersionKey, generation: u64, body: Bytes) {
-        self.versions.put(key, generation, body);
+    pub fn store_version(&self, key: VersionKey, generation: u64, answer: CachedVersion) {
+        self.versions.put(key, generation, answer);
     }
 }
 
-struct Generational<K> {
-    map: RwLock<HashMap<K, (u64, Bytes)>>,
+struct Generational<K, V> {
+    map: RwLock<HashMap<K, (u64, V)>>,
 }
 
-impl<K> Default for Generational<K> {
+impl<K, V> Default for Generational<K, V> {
     fn default() -> Self {
         Self {
             map: RwLock::new(HashMap::new()),
@@ -58,15 +66,15 @@ impl<K> Default for Generational<K> {
     }
 }
 
-impl<K: Eq + Hash> Generational<K> {
-    fn get(&self, key: &K, generation: u64) -> Option<Bytes> {
+impl<K: Eq + Hash, V: Clone> Generational<K, V> {
+    fn get(&self, key: &K, generation: u64) -> Option<V> {
         let map = self.map.read().unwrap_or_else(|e| e.into_inner());
         map.get(key)
             .filter(|(stored_at, _)| *stored_at == generation)
             .map(|(_, body)| body.clone())
     }
 
-    fn put(&self, key: K, generation: u64, body: Bytes) {
+    fn put(&self, key: K, generation: u64, body: V) {
         let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
         if map.len() >= CAPACITY {
             // Dropping stale generations first keeps the live working set.

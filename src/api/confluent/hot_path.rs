@@ -23,6 +23,7 @@ use crate::access::{Caller, Role};
 use crate::api::door::{DoorBody, routed};
 use crate::api::extract::Params;
 use crate::api::negotiate::{self, Negotiated};
+use crate::usage::Access;
 
 /// Puts the fast lane in front of a service (the router).
 #[derive(Clone)]
@@ -137,8 +138,19 @@ where
                     .reads_everything(&request)
                     .then(|| self.warm(id, media_type))
                     .flatten();
-                if warm.is_none() {
-                    request.extensions_mut().insert(Negotiated(media_type));
+                match &warm {
+                    // Counted from the request as it is: nothing copied for a reader
+                    // seen before.
+                    Some(_) => self.state.usage.record(&super::observe::sighting(
+                        &request,
+                        Access::Id,
+                        id,
+                        "",
+                        0,
+                    )),
+                    None => {
+                        request.extensions_mut().insert(Negotiated(media_type));
+                    }
                 }
                 warm
             }

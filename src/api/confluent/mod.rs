@@ -4,6 +4,7 @@ mod associations;
 mod cache;
 mod compatibility;
 mod hot_path;
+mod observe;
 mod respond;
 mod root;
 mod schemas;
@@ -21,6 +22,7 @@ use axum::routing::{get, post};
 
 pub use cache::HotCache;
 pub use hot_path::{FastLane, FastLaneLayer};
+pub use observe::Observed;
 
 use super::error::ApiError;
 use crate::registry::Registry;
@@ -31,6 +33,8 @@ pub struct ConfluentState {
     pub cache: Arc<HotCache>,
     /// The access policy: the fast lane answers only callers who may read everything.
     pub access: Arc<crate::access::Access>,
+    /// Observed usage: every schema read and write is counted for its reader.
+    pub usage: Arc<crate::usage::Usage>,
 }
 
 /// All Confluent routes, with Confluent-shaped 404/405 answers and content negotiation.
@@ -114,5 +118,9 @@ pub fn router(state: ConfluentState) -> Router {
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async { ApiError::http(StatusCode::METHOD_NOT_ALLOWED) })
         .layer(super::negotiate::NegotiateLayer)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            observe::observe,
+        ))
         .with_state(state)
 }

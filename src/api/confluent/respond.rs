@@ -24,6 +24,12 @@ pub fn body(bytes: Bytes) -> Response {
     ([(header::CONTENT_TYPE, V1_JSON)], bytes).into_response()
 }
 
+/// `response`, saying what it served (for observed usage).
+pub fn observed(mut response: Response, observed: super::Observed) -> Response {
+    response.extensions_mut().insert(observed);
+    response
+}
+
 pub fn json<T: Serialize>(value: &T) -> Result<Response, ApiError> {
     to_bytes(value).map(body)
 }

@@ -4,14 +4,15 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Extension, Path, State};
 use axum::response::Response;
 
-use super::ConfluentState;
 use super::respond::{self, paginate};
 use super::wire::{SchemaContent, SchemaObject, SchemaString, SubjectVersionBody};
+use super::{ConfluentState, Observed};
 use crate::access::Viewer;
 use crate::api::error::ApiError;
 use crate::api::extract::{Params, schema_id};
 use crate::registry::SchemaListing;
 use crate::registry::SubjectVersion;
+use crate::usage::Access;
 
 /// `/schemas` pages hold at most this many schemas (Confluent's default and maximum).
 const SCHEMA_PAGE: usize = 1000;
@@ -101,7 +102,10 @@ pub async fn get_by_id(
     if variant.cacheable() {
         state.cache.store_schema_by_id(id, generation, body.clone());
     }
-    Ok(respond::body(body))
+    Ok(respond::observed(
+        respond::body(body),
+        Observed::by_id(Access::Id, id),
+    ))
 }
 
 /// `GET /schemas/ids/{id}/schema`: the bare schema text.
@@ -110,7 +114,11 @@ pub async fn get_raw_by_id(
     Path(raw_id): Path<String>,
 ) -> Result<Response, ApiError> {
     let schema = state.registry.schema_by_id(schema_id(&raw_id)?).await?;
-    Ok(respond::body(bytes::Bytes::from(schema.canonical_text)))
+    let observed = Observed::by_id(Access::Id, schema.id);
+    Ok(respond::observed(
+        respond::body(bytes::Bytes::from(schema.canonical_text)),
+        observed,
+    ))
 }
 
 /// The subject versions an id is bound to, filtered by `subject` and `deleted`.
@@ -168,10 +176,14 @@ pub async fn get_by_guid(
             crate::registry::RegistryError::SchemaNotFound,
         ));
     };
-    respond::json(&SchemaString {
+    let response = respond::json(&SchemaString {
         content: SchemaContent::of(schema),
         max_id: None,
-    })
+    })?;
+    Ok(respond::observed(
+        response,
+        Observed::by_id(Access::Guid, schema.id),
+    ))
 }
 
 /// `GET /schemas/guids/{guid}/ids` (CP8): the ids in the default context.

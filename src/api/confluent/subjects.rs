@@ -4,7 +4,8 @@ use axum::extract::{Extension, Path, State};
 use axum::response::Response;
 
 use super::ConfluentState;
-use super::cache::VersionKey;
+use super::Observed;
+use super::cache::{CachedVersion, VersionKey};
 use super::respond::{self, paginate};
 use super::wire::{SchemaBody, SchemaObject};
 use crate::access::Viewer;
@@ -12,7 +13,8 @@ use crate::api::error::ApiError;
 use crate::api::extract::Actor;
 use crate::api::extract::{Params, WireJson};
 use crate::model::{Subject, VersionSpec};
-use crate::registry::{DeletedFilter, RegisterOptions};
+use crate::registry::{DeletedFilter, RegisterOptions, SchemaVersion};
+use crate::usage::Access;
 
 /// Lists other than `/schemas` are unbounded unless a limit is asked for.
 const UNBOUNDED: usize = usize::MAX;
@@ -60,7 +62,11 @@ pub async fn lookup(
             params.flag("deleted"),
         )
         .await?;
-    respond::json(&SchemaObject::of(&found))
+    let observed = observed_version(Access::Lookup, &found);
+    Ok(respond::observed(
+        respond::json(&SchemaObject::of(&found))?,
+        observed,
+    ))
 }
 
 pub async fn delete(
@@ -123,7 +129,11 @@ pub async fn register(
         .registry
         .register(&subject, body.into_request()?, options, &actor)
         .await?;
-    respond::json(&SchemaObject::of(&version))
+    let observed = observed_version(Access::Register, &version);
+    Ok(respond::observed(
+        respond::json(&SchemaObject::of(&version))?,
+        observed,
+    ))
 }
 
 pub async fn get_version(
@@ -132,6 +142,10 @@ pub async fn get_version(
     params: Params,
 ) -> Result<Response, ApiError> {
     let spec = VersionSpec::parse(&version).map_err(crate::registry::RegistryError::from)?;
+    let access = match spec {
+        VersionSpec::Latest => Access::Latest,
+        VersionSpec::Number(_) => Access::Version,
+    };
     let include_deleted = params.flag("deleted");
     let key = VersionKey {
         subject,
@@ -145,23 +159,38 @@ pub async fn get_version(
     let format = params.get("format").filter(|f| !f.is_empty());
     let generation = state.registry.generation();
     if format.is_none()
-        && let Some(body) = state.cache.version(&key, generation)
+        && let Some(cached) = state.cache.version(&key, generation)
     {
-        return Ok(respond::body(body));
+        let observed = Observed::in_subject(access, cached.schema_id, &key.subject, cached.version);
+        return Ok(respond::observed(respond::body(cached.body), observed));
     }
     let mut found = state
         .registry
         .version(&Subject::new(key.subject.clone()), spec, include_deleted)
         .await?;
+    let observed = observed_version(access, &found);
     if let Some(format) = format {
         if let Some(text) = state.registry.formatted_text(&found.schema, format).await? {
             found.schema.canonical_text = text;
         }
-        return respond::json(&SchemaObject::of(&found));
+        return Ok(respond::observed(
+            respond::json(&SchemaObject::of(&found))?,
+            observed,
+        ));
     }
     let body = respond::to_bytes(&SchemaObject::of(&found))?;
-    state.cache.store_version(key, generation, body.clone());
-    Ok(respond::body(body))
+    let cached = CachedVersion {
+        body: body.clone(),
+        schema_id: found.schema.id,
+        version: found.version,
+    };
+    state.cache.store_version(key, generation, cached);
+    Ok(respond::observed(respond::body(body), observed))
+}
+
+/// What a handler served from a subject version.
+fn observed_version(access: Access, found: &SchemaVersion) -> Observed {
+    Observed::in_subject(access, found.schema.id, &found.subject, found.version)
 }
 
 pub async fn get_version_schema(
@@ -174,9 +203,15 @@ pub async fn get_version_schema(
         .registry
         .version(&Subject::new(subject), spec, params.flag("deleted"))
         .await?;
-    Ok(respond::body(bytes::Bytes::from(
-        found.schema.canonical_text,
-    )))
+    let access = match spec {
+        VersionSpec::Latest => Access::Latest,
+        VersionSpec::Number(_) => Access::Version,
+    };
+    let observed = observed_version(access, &found);
+    Ok(respond::observed(
+        respond::body(bytes::Bytes::from(found.schema.canonical_text)),
+        observed,
+    ))
 }
 
 pub async fn referenced_by(

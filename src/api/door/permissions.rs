@@ -228,6 +228,24 @@ pub const RULES: &[Rule] = &[
     ),
     rule("GET", "/ui/catalog", Listing),
     rule("GET", "/ui/catalog/fields", Listing),
+    // Observed usage and drift: a partial reader sees only the subjects it may read.
+    rule("GET", "/usage", Listing),
+    rule("POST", "/usage/flush", Everywhere(Admin)),
+    rule("GET", "/usage/subjects/{subject}", Subject(Read)),
+    rule("GET", "/usage/ids/{id}", SchemaId),
+    rule("GET", "/usage/principals/{principal}", Listing),
+    rule(
+        "GET",
+        "/usage/applications/{name}",
+        Entity(Some(EntityKind::Application), Read),
+    ),
+    rule("GET", "/drift", Listing),
+    rule("GET", "/drift/subjects/{subject}", Subject(Read)),
+    rule(
+        "GET",
+        "/drift/applications/{name}",
+        Entity(Some(EntityKind::Application), Read),
+    ),
 ];
 
 /// What a route needs: its line in [`RULES`], else admin on everything.

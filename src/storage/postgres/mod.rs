@@ -27,6 +27,7 @@ mod catalog;
 mod listen;
 mod registry;
 mod settings;
+mod usage;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -12,6 +12,7 @@ mod browse;
 mod catalog;
 mod registry;
 mod settings;
+mod usage;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -283,6 +283,7 @@ impl Builder<'_> {
                     to_json(&Application {
                         produces: Vec::new(),
                         consumes: Vec::new(),
+                        principals: Vec::new(),
                         ..application.clone()
                     })
                 })

@@ -389,6 +389,7 @@ fn bare_application(name: EntityName) -> Application {
         lifecycle: Lifecycle::default(),
         produces: Vec::new(),
         consumes: Vec::new(),
+        principals: Vec::new(),
         tags: Vec::new(),
         metadata: Metadata::new(),
     }
