@@ -18,7 +18,7 @@ use tower::Service;
 use tower::ServiceBuilder;
 
 use crate::access::Access;
-use crate::api::confluent::{self, ConfluentState, FastLaneLayer, HotCache};
+use crate::api::confluent::{self, ConfluentState, Deprecations, FastLaneLayer, HotCache};
 use crate::api::door::permissions::{Guard, authorize};
 use crate::api::door::{self, DoorBody};
 use crate::api::{health, openapi, paths, validate};
@@ -46,6 +46,8 @@ pub struct App {
     pub access: Arc<Access>,
     /// Observed usage: the in-memory tally and its flusher.
     pub usage: Arc<Usage>,
+    /// The deprecation headers of the Confluent API, rebuilt after changes.
+    pub deprecations: Arc<Deprecations>,
 }
 
 impl App {
@@ -82,6 +84,7 @@ impl App {
         Ok(Self {
             catalog,
             usage,
+            deprecations: Arc::new(Deprecations::default()),
             registry,
             cache: Arc::new(HotCache::default()),
             max_body_bytes,
@@ -128,6 +131,8 @@ impl App {
             cache: self.cache.clone(),
             access: self.access.clone(),
             usage: self.usage.clone(),
+            catalog: self.catalog.clone(),
+            deprecations: self.deprecations.clone(),
         }
     }
 

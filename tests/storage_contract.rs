@@ -16,6 +16,7 @@ use herald::model::Reference;
 use herald::schema::SchemaType;
 use herald::storage::browse::{ActionMatch, AuditQuery, AuditRecord};
 use herald::storage::catalog::CatalogWrite;
+use herald::storage::usage::{UsageQuery, UsageScope, UsageTally};
 use herald::storage::{
     Committed, NewSchema, NewVersion, Registered, Store, StoreError, StoredSchema, SubjectVersion,
     VersionRow,
@@ -99,6 +100,7 @@ contract_suite!(
     contract_empty_store,
     contract_audit_trail_filters,
     contract_audit_trail_pages,
+    contract_usage_tallies_add_up,
 );
 
 // ---------------------------------------------------------------------------------------
@@ -2031,4 +2033,102 @@ mod browse {
             vec![]
         );
     }
+}
+
+fn tally(
+    day: i32,
+    principal: &str,
+    id: i64,
+    subject: &str,
+    seen: (i64, i64),
+    count: i64,
+) -> UsageTally {
+    UsageTally {
+        day,
+        principal: principal.to_owned(),
+        client: "python/2.6.1".to_owned(),
+        address: "10.0.0.1".to_owned(),
+        access: if subject.is_empty() { "id" } else { "latest" }.to_owned(),
+        schema_id: id,
+        subject: subject.to_owned(),
+        version: i32::from(!subject.is_empty()),
+        first_seen: seen.0,
+        last_seen: seen.1,
+        count,
+    }
+}
+
+/// Tallies of the same key from several flushes (or nodes, flushing at once) add up; reads
+/// sum over days and select by subject (and by id for reads without one), id and reader.
+async fn contract_usage_tallies_add_up(store: &Store) {
+    let day = 20_000;
+    let ms = i64::from(day) * 86_400_000;
+    let batch = vec![
+        tally(day, "alice", 1, "", (ms + 10, ms + 20), 3),
+        tally(day, "alice", 1, "s-value", (ms + 5, ms + 6), 1),
+        tally(day, "bob", 2, "other-value", (ms + 7, ms + 8), 1),
+    ];
+    // Two nodes flushing the same keys at the same moment.
+    let later = vec![
+        tally(day, "alice", 1, "", (ms + 1, ms + 30), 2),
+        tally(
+            day + 1,
+            "alice",
+            1,
+            "",
+            (ms + 86_400_000, ms + 86_400_001),
+            4,
+        ),
+    ];
+    let (a, b) = tokio::join!(store.record_usage(&batch), store.record_usage(&later));
+    a.expect("first flush");
+    b.expect("second flush");
+    let read = |scope: UsageScope| async {
+        store
+            .usage(&UsageQuery {
+                scope,
+                since: 0,
+                limit: 100,
+            })
+            .await
+            .expect("usage read")
+    };
+    let of_subject = read(UsageScope::Subject {
+        subject: "s-value".to_owned(),
+        schema_ids: vec![1],
+    })
+    .await;
+    assert_eq!(of_subject.len(), 2, "{of_subject:?}");
+    let by_id = of_subject
+        .iter()
+        .find(|r| r.subject.is_empty())
+        .expect("the reads by id");
+    assert_eq!(by_id.count, 3 + 2 + 4, "summed over flushes and days");
+    assert_eq!(by_id.first_seen, ms + 1, "the earliest first sighting");
+    assert_eq!(by_id.last_seen, ms + 86_400_001, "the latest last sighting");
+    assert_eq!(read(UsageScope::SchemaId(2)).await.len(), 1);
+    let bob = read(UsageScope::Readers {
+        principals: vec!["bob".to_owned()],
+        addresses: Vec::new(),
+    })
+    .await;
+    assert_eq!(bob.len(), 1);
+    assert_eq!(bob[0].subject, "other-value");
+    assert_eq!(read(UsageScope::Everything).await.len(), 3);
+    // Anonymous rows are found by address only.
+    let nobody = read(UsageScope::Readers {
+        principals: Vec::new(),
+        addresses: vec!["10.0.0.1".to_owned()],
+    })
+    .await;
+    assert!(nobody.is_empty(), "every row here has a principal");
+    let daily = store
+        .usage_daily(&UsageScope::SchemaId(1), i64::from(day))
+        .await
+        .expect("daily");
+    assert_eq!(daily, vec![(i64::from(day), 6), (i64::from(day) + 1, 4)]);
+    // Retention removes whole days before the first kept one.
+    let removed = store.prune_usage(i64::from(day) + 1).await.expect("prune");
+    assert_eq!(removed, 3);
+    assert_eq!(read(UsageScope::Everything).await.len(), 1);
 }

@@ -12,6 +12,7 @@ pub mod fields;
 pub mod file;
 pub mod live;
 pub mod model;
+pub mod notices;
 pub mod relations;
 pub mod rules;
 pub mod search;

@@ -547,6 +547,10 @@ pub struct Event {
     pub subject: Option<String>,
     #[serde(default, skip_serializing_if = "Lifecycle::is_default")]
     pub lifecycle: Lifecycle,
+    /// When it was deprecated (the `Deprecation` header's date; without it, the day its
+    /// catalog entry last changed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecated_on: Option<Date>,
     /// When it goes away (deprecated events).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sunset: Option<Date>,

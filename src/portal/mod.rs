@@ -16,7 +16,7 @@ mod highlight;
 mod home;
 mod layout;
 mod linediff;
-mod links;
+pub(crate) mod links;
 mod schemas;
 mod search;
 pub(crate) mod sight;

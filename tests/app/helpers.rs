@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 
 use herald::app::{self, App};
 use herald::server::ServerLimits;
+use herald::usage::UsageSettings;
 use reqwest::{Client, Method, Response};
 use serde_json::{Value, json};
 
@@ -133,11 +134,49 @@ impl TestApp {
         limits: ServerLimits,
         configure: impl FnOnce(App, &std::path::Path) -> App,
     ) -> Self {
+        Self::spawn_counting(
+            max_body_bytes,
+            demo,
+            limits,
+            UsageSettings::default(),
+            configure,
+        )
+        .await
+    }
+
+    /// A Herald under the access file `yaml` that counts usage as `usage` says.
+    pub async fn spawn_with_access_and_usage(yaml: &str, usage: UsageSettings) -> Self {
+        let yaml = yaml.to_owned();
+        Self::spawn_counting(
+            herald::config::DEFAULT_MAX_BODY_BYTES,
+            false,
+            ServerLimits::default(),
+            usage,
+            move |app, dir| {
+                let path = dir.join("access.yaml");
+                std::fs::write(&path, yaml).expect("write access file");
+                let access = std::sync::Arc::new(
+                    herald::access::Access::from_file(&path).expect("access file reads"),
+                );
+                app.with_access(access)
+            },
+        )
+        .await
+    }
+
+    async fn spawn_counting(
+        max_body_bytes: usize,
+        demo: bool,
+        limits: ServerLimits,
+        usage: UsageSettings,
+        configure: impl FnOnce(App, &std::path::Path) -> App,
+    ) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("herald.db").display());
-        let app = App::open(
+        let app = App::open_with(
             &herald::secret::DatabaseUrl::new(url.clone()),
             max_body_bytes,
+            usage,
         )
         .await
         .expect("open app");

@@ -25,5 +25,6 @@ mod schemas;
 mod subjects;
 mod tls;
 mod transport;
+mod usage;
 mod validate;
 mod write_media_types;

@@ -107,10 +107,20 @@ impl<S> FastLane<S> {
     fn warm(&self, id: i64, media_type: &'static str) -> Option<Response<DoorBody>> {
         let generation = self.state.registry.id_generation();
         let body = self.state.cache.schema_by_id(id, generation)?;
+        // The deprecation headers as of now: stale ones (after any change) send the request
+        // down the router, which rebuilds them.
+        let notice = self
+            .state
+            .deprecations
+            .with_fresh(self.state.registry.generation(), |table| {
+                table.for_id(id).cloned()
+            })?;
         let mut response = Response::new(Either::Left(Full::new(body)));
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
+        if let Some(notice) = notice {
+            notice.add_to(headers);
+        }
         Some(response)
     }
 }

@@ -3,6 +3,7 @@
 mod associations;
 mod cache;
 mod compatibility;
+mod deprecation;
 mod hot_path;
 mod observe;
 mod respond;
@@ -21,6 +22,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 
 pub use cache::HotCache;
+pub use deprecation::Deprecations;
 pub use hot_path::{FastLane, FastLaneLayer};
 pub use observe::Observed;
 
@@ -35,6 +37,9 @@ pub struct ConfluentState {
     pub access: Arc<crate::access::Access>,
     /// Observed usage: every schema read and write is counted for its reader.
     pub usage: Arc<crate::usage::Usage>,
+    /// The catalog, for the deprecation headers of its deprecated events' subjects.
+    pub catalog: Arc<crate::catalog::Catalog>,
+    pub deprecations: Arc<Deprecations>,
 }
 
 /// All Confluent routes, with Confluent-shaped 404/405 answers and content negotiation.

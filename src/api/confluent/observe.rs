@@ -4,7 +4,8 @@
 //! counts it for the request's reader. The fast lane counts its warm answers itself
 //! ([`sighting`]), from the request it already holds, without copying anything.
 
-use axum::extract::{Request, State};
+use axum::extract::rejection::RawPathParamsRejection;
+use axum::extract::{RawPathParams, Request, State};
 use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -112,20 +113,43 @@ impl Reader {
     }
 }
 
-/// Counts what the handler says it served for the request's reader.
+/// What a request's path names: the `subject` or the schema `id` parameter.
+#[derive(Default)]
+struct Named {
+    subject: Option<String>,
+    id: Option<i64>,
+}
+
+impl Named {
+    fn of(params: Option<&RawPathParams>) -> Self {
+        let mut named = Self::default();
+        for (key, value) in params.into_iter().flat_map(RawPathParams::iter) {
+            match key {
+                "subject" => named.subject = Some(value.to_owned()),
+                "id" => named.id = value.parse().ok(),
+                _ => {}
+            }
+        }
+        named
+    }
+}
+
+/// Counts what the handler says it served for the request's reader, and marks an answer
+/// about a deprecated event's schemas with the deprecation headers.
 pub async fn observe(
     State(state): State<ConfluentState>,
+    params: Result<RawPathParams, RawPathParamsRejection>,
     request: Request,
     next: Next,
 ) -> Response {
-    if !state.usage.settings().enabled {
-        return next.run(request).await;
+    let reader = state.usage.settings().enabled.then(|| Reader::of(&request));
+    let named = Named::of(params.as_ref().ok());
+    let mut response = next.run(request).await;
+    if !response.status().is_success() {
+        return response;
     }
-    let reader = Reader::of(&request);
-    let response = next.run(request).await;
-    if let Some(observed) = response.extensions().get::<Observed>()
-        && response.status().is_success()
-    {
+    let observed = response.extensions().get::<Observed>().cloned();
+    if let (Some(reader), Some(observed)) = (&reader, &observed) {
         state.usage.record(&Sighting {
             principal: reader.caller.as_ref().and_then(Caller::name).unwrap_or(""),
             client: &reader.client,
@@ -135,6 +159,22 @@ pub async fn observe(
             subject: &observed.subject,
             version: observed.version,
         });
+    }
+    let generation = state.registry.generation();
+    let table = state.deprecations.current(&state.catalog, generation).await;
+    let subject = observed
+        .as_ref()
+        .map(|o| o.subject.as_str())
+        .filter(|s| !s.is_empty())
+        .or(named.subject.as_deref());
+    let id = observed.as_ref().map(|o| o.schema_id).or(named.id);
+    let notice = match (subject, id) {
+        (Some(subject), _) => table.for_subject(subject),
+        (None, Some(id)) => table.for_id(id),
+        (None, None) => None,
+    };
+    if let Some(notice) = notice {
+        notice.add_to(response.headers_mut());
     }
     response
 }

@@ -347,6 +347,11 @@ impl Builder<'_> {
         message.insert("x-herald-lifecycle".into(), event.lifecycle.as_str().into());
         optional(
             &mut message,
+            "x-herald-deprecated-on",
+            event.deprecated_on.as_ref().map(Date::as_str),
+        );
+        optional(
+            &mut message,
             "x-herald-sunset",
             event.sunset.as_ref().map(Date::as_str),
         );

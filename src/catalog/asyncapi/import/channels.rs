@@ -303,6 +303,7 @@ impl<'a> Reader<'a> {
                 topic,
                 subject: subjects.get(index).cloned().flatten(),
                 lifecycle,
+                deprecated_on: self.field(value, at, "x-herald-deprecated-on")?,
                 sunset: self.field(value, at, "x-herald-sunset")?,
                 replaced_by: self.name(value, at, "x-herald-replaced-by")?,
                 tags: self.tags(value, at)?,
