@@ -20,6 +20,8 @@
 #   BENCH_BASELINE_BIN    path of another herald binary to measure side by side (its
 #                         reads alternate with this build's in every round)
 #   BENCH_BASELINE_LABEL  how the report names it (default: baseline)
+#   BENCH_BASELINE_ARGS   extra `herald serve` flags for the baseline (e.g. the same binary
+#                         with `--usage-tracking false`: a layer's cost, side by side)
 #   BENCH_AUTH=1          also a Herald under an access file: warm by-id reads with HTTP
 #                         Basic, an API token and an OIDC JWT (principals reading every
 #                         subject), and one with a prefix grant (checked per id, off the
@@ -149,7 +151,8 @@ start_herald "$HERALD_BIN" herald
 HERALD_PID=$STARTED_PID HERALD=$STARTED_URL
 BASELINE_LABEL=${BENCH_BASELINE_LABEL:-baseline}
 if [[ -n ${BENCH_BASELINE_BIN:-} ]]; then
-    start_herald "$BENCH_BASELINE_BIN" baseline
+    # shellcheck disable=SC2086 # the flags are words on purpose
+    start_herald "$BENCH_BASELINE_BIN" baseline ${BENCH_BASELINE_ARGS:-}
     BASELINE_PID=$STARTED_PID BASELINE=$STARTED_URL
 fi
 if [[ ${BENCH_AUTH:-0} == 1 ]]; then
@@ -438,7 +441,7 @@ mkdir -p "$(dirname "$OUT")"
     echo
     echo "- commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (+ uncommitted changes)')"
     if [[ -n ${BASELINE:-} ]]; then
-        echo "- $BASELINE_LABEL: $BENCH_BASELINE_BIN, measured in the same run (rounds alternate)"
+        echo "- $BASELINE_LABEL: $BENCH_BASELINE_BIN ${BENCH_BASELINE_ARGS:-}, measured in the same run (rounds alternate)"
     fi
     echo "- machine: $NCPU CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -n1)"
     echo "- method: $METHOD; wrk -c$CONNECTIONS, ${WARMUP}s warm-up + ${SECONDS_PER_RUN}s per scenario"

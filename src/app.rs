@@ -122,7 +122,31 @@ impl App {
         }
         let sourced = SourcedFile::read(path)?;
         self.catalog.apply(&sourced, false, "demo").await?;
+        self.seed_demo_traffic(&path.with_file_name("usage.yaml"))
+            .await;
         Ok(true)
+    }
+
+    /// Writes the demo's sample traffic (beside its catalog) into the usage table, so the
+    /// drift and deprecation pages show something on first run. A problem with the file
+    /// is logged: the demo still starts.
+    async fn seed_demo_traffic(&self, path: &std::path::Path) {
+        let traffic = match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| {
+                serde_yaml_ng::from_str::<crate::usage::demo::DemoTraffic>(&text)
+                    .map_err(|e| e.to_string())
+            }) {
+            Ok(traffic) => traffic,
+            Err(error) => {
+                tracing::warn!(file = %path.display(), %error, "no demo traffic loaded");
+                return;
+            }
+        };
+        match self.usage.seed(&traffic).await {
+            Ok(rows) => tracing::info!(rows, "loaded the demo's sample traffic"),
+            Err(error) => tracing::warn!(%error, "could not load the demo's sample traffic"),
+        }
     }
 
     fn confluent_state(&self) -> ConfluentState {
@@ -147,7 +171,10 @@ impl App {
         let api = confluent::router(self.confluent_state())
             .merge(validate::router(self.registry.clone()))
             .merge(crate::api::audit::router(self.registry.clone()))
-            .merge(crate::api::catalog::router(self.catalog.clone()))
+            .merge(crate::api::catalog::router(
+                self.catalog.clone(),
+                self.usage.clone(),
+            ))
             .merge(health::router(self.registry.clone()))
             .merge(crate::api::usage::router(self.usage.clone()))
             // The Swagger UI is a page in a browser like the portal's: same framing, sniffing
@@ -161,10 +188,14 @@ impl App {
             catalog: self.catalog.clone(),
             access: self.access.clone(),
             allow_lists: self.allow_lists.clone(),
+            usage: self.usage.clone(),
         };
         // The sign-in context wraps the guard: a denial may send the reader to sign in.
         let pages = portal::router(portal_state.clone())
-            .merge(portal::catalog::router(self.catalog.clone()))
+            .merge(portal::catalog::router(
+                self.catalog.clone(),
+                self.usage.clone(),
+            ))
             .route_layer(from_fn_with_state(
                 guard.rendering(portal::denied),
                 authorize,

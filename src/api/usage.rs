@@ -13,9 +13,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::catalog::error::{CatalogApiError, CatalogErrorBody};
+use super::error::ApiError;
 use super::extract::{Params, schema_id};
 use crate::access::{Role, Viewer};
 use crate::catalog::model::EntityName;
+use crate::catalog::sight::Sight;
 use crate::model::Subject;
 use crate::usage::drift::SubjectDrift;
 use crate::usage::{Flushed, ObservedRead, ReportScope, Usage, UsageError, UsageStatus};
@@ -149,14 +151,55 @@ fn csv_body(reads: &[ObservedRead]) -> Result<Response, CatalogApiError> {
 }
 
 /// Only the rows the viewer may read: a row whose subject is not known (an id shared by
-/// several subjects) only for a reader of everything.
-fn visible(viewer: &Viewer, mut reads: Vec<ObservedRead>) -> Vec<ObservedRead> {
+/// several subjects) only for a reader of everything; applications it may not see are
+/// not named.
+async fn visible(
+    usage: &Usage,
+    viewer: &Viewer,
+    reads: Vec<ObservedRead>,
+) -> Result<Vec<ObservedRead>, CatalogApiError> {
+    if viewer.sees_everything() {
+        return Ok(reads);
+    }
     let everything = viewer.holds_everywhere(Role::Read);
-    reads.retain(|read| match &read.subject {
-        Some(subject) => viewer.may_read(subject),
-        None => everything,
-    });
-    reads
+    let apps = visible_applications(usage, viewer).await?;
+    let sees = |app: &str| apps.contains(app);
+    Ok(reads
+        .into_iter()
+        .filter(|read| match &read.subject {
+            Some(subject) => viewer.may_read(subject),
+            None => everything,
+        })
+        .map(|read| read.seen_through(&sees))
+        .collect())
+}
+
+/// The names of the applications `viewer` may see.
+async fn visible_applications(
+    usage: &Usage,
+    viewer: &Viewer,
+) -> Result<std::collections::HashSet<String>, CatalogApiError> {
+    let snapshot = usage.catalog().snapshot_for(viewer).await?;
+    Ok(snapshot
+        .applications
+        .keys()
+        .map(ToString::to_string)
+        .collect())
+}
+
+/// `drifts` as `viewer` may see them: subjects it may read, applications it may see.
+async fn visible_drifts(
+    usage: &Usage,
+    viewer: &Viewer,
+    mut drifts: Vec<SubjectDrift>,
+) -> Result<Vec<SubjectDrift>, CatalogApiError> {
+    drifts.retain(|d| viewer.may_read(&d.subject));
+    if viewer.sees_everything() {
+        return Ok(drifts);
+    }
+    let apps = visible_applications(usage, viewer).await?;
+    let sees = |app: &str| apps.contains(app);
+    Ok(drifts.into_iter().map(|d| d.seen_through(&sees)).collect())
 }
 
 async fn report(
@@ -168,7 +211,7 @@ async fn report(
 ) -> Result<Response, CatalogApiError> {
     let csv = wants_csv(params, headers)?;
     let days = days(usage, params)?;
-    let reads = visible(viewer, usage.report(&scope, days).await?);
+    let reads = visible(usage, viewer, usage.report(&scope, days).await?).await?;
     if csv {
         return csv_body(&reads);
     }
@@ -341,8 +384,7 @@ pub async fn landscape_drift(
     params: Params,
 ) -> Result<Json<DriftBody>, CatalogApiError> {
     let days = days(&usage, &params)?;
-    let mut subjects = usage.landscape_drift(days).await?;
-    subjects.retain(|d| viewer.may_read(&d.subject));
+    let mut subjects = visible_drifts(&usage, &viewer, usage.landscape_drift(days).await?).await?;
     if params.flag("drifting") {
         subjects.retain(SubjectDrift::drifts);
     }
@@ -362,13 +404,18 @@ pub async fn landscape_drift(
 )]
 pub async fn subject_drift(
     State(usage): State<Arc<Usage>>,
+    Extension(viewer): Extension<Viewer>,
     Path(subject): Path<String>,
     params: Params,
 ) -> Result<Json<SubjectDrift>, CatalogApiError> {
     let days = days(&usage, &params)?;
-    Ok(Json(
-        usage.subject_drift(&Subject::new(subject), days).await?,
-    ))
+    let drift = usage.subject_drift(&Subject::new(subject), days).await?;
+    let mut shown = visible_drifts(&usage, &viewer, vec![drift]).await?;
+    // The guard let the caller read the subject, so the one drift stays.
+    shown
+        .pop()
+        .map(Json)
+        .ok_or_else(|| CatalogApiError::not_found("no such subject"))
 }
 
 /// Drift of the subjects one application declares or was seen using.
@@ -392,9 +439,70 @@ pub async fn application_drift(
     params: Params,
 ) -> Result<Json<DriftBody>, CatalogApiError> {
     let days = days(&usage, &params)?;
-    let mut subjects = usage
+    let drifts = usage
         .application_drift(&application_name(&name)?, days)
         .await?;
-    subjects.retain(|d| viewer.may_read(&d.subject));
+    let subjects = visible_drifts(&usage, &viewer, drifts).await?;
     Ok(Json(DriftBody { days, subjects }))
+}
+
+/// Before retiring an event or hard-deleting a subject: refused (409, error code 40920,
+/// naming the readers) while `subjects` were read in the recent window, unless `force` is
+/// asked by a caller with admin on every one of them. The refusal and the force are
+/// audited under `target`.
+pub async fn guard_retirement(
+    usage: &Usage,
+    viewer: &Viewer,
+    actor: &str,
+    force: bool,
+    target: &str,
+    subjects: &[String],
+) -> Result<(), ApiError> {
+    let readers = usage
+        .recent_readers(subjects)
+        .await
+        .map_err(usage_failure)?;
+    if readers.is_empty() {
+        return Ok(());
+    }
+    let admin = subjects.iter().all(|s| viewer.may(Role::Admin, s));
+    let forced = force && admin;
+    usage
+        .audit_retirement(actor, target, &readers, forced)
+        .await
+        .map_err(usage_failure)?;
+    if forced {
+        tracing::warn!(%target, %actor, readers = readers.len(), "retired while still read (forced)");
+        return Ok(());
+    }
+    let named: Vec<String> = readers.iter().take(10).map(|r| r.describe()).collect();
+    let more = readers.len().saturating_sub(named.len());
+    let mut message = format!(
+        "{target} was read in the last {} days by {}",
+        usage.settings().recent_days,
+        named.join(", ")
+    );
+    if more > 0 {
+        message.push_str(&format!(" and {more} more"));
+    }
+    message.push_str(if force {
+        "; only an admin of its subjects may force this"
+    } else {
+        "; move them off it first, or (admin) repeat with force=true"
+    });
+    Err(ApiError::new(StatusCode::CONFLICT, 40920, message))
+}
+
+fn usage_failure(error: UsageError) -> ApiError {
+    match error {
+        UsageError::Registry(registry) => registry.into(),
+        other => {
+            tracing::error!(error = %other, "usage check failed");
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                50001,
+                "Error in the backend data store",
+            )
+        }
+    }
 }

@@ -14,12 +14,14 @@ pub enum Section {
     Domains,
     Teams,
     Audit,
+    /// Observed usage: drift and deprecations.
+    Usage,
     Search,
     /// Error pages: nothing highlighted.
     None,
 }
 
-const NAV: [(&str, &str, Section); 10] = [
+const NAV: [(&str, &str, Section); 11] = [
     ("Home", "/ui/", Section::Home),
     ("Subjects", "/ui/subjects", Section::Subjects),
     ("Topics", "/ui/topics", Section::Topics),
@@ -27,6 +29,7 @@ const NAV: [(&str, &str, Section); 10] = [
     ("Events", "/ui/events", Section::Events),
     ("Domains", "/ui/domains", Section::Domains),
     ("Teams", "/ui/teams", Section::Teams),
+    ("Drift", "/ui/drift", Section::Usage),
     ("Audit trail", "/ui/audit", Section::Audit),
     ("Search", "/ui/search", Section::Search),
     ("API docs", "/api-docs/", Section::None),

@@ -23,6 +23,7 @@ pub(crate) mod sight;
 pub mod sign_in;
 mod subject;
 mod subjects;
+pub(crate) mod usage;
 
 use std::sync::Arc;
 
@@ -45,6 +46,8 @@ pub struct PortalState {
     pub access: Arc<crate::access::Access>,
     /// The Origins the front door takes writes from: the sign-in forms take none else.
     pub allow_lists: crate::api::door::AllowLists,
+    /// Observed usage: the declared-vs-observed panels, drift and deprecation pages.
+    pub usage: Arc<crate::usage::Usage>,
 }
 
 /// Every portal route, all under `/ui` (the root namespace belongs to the Confluent API).
@@ -65,6 +68,8 @@ pub fn router(state: PortalState) -> Router {
         .route("/ui/schemas/{id}", get(schemas::page))
         .route("/ui/search", get(search::page))
         .route("/ui/audit", get(audit::page))
+        .route("/ui/drift", get(usage::drift_page))
+        .route("/ui/deprecations", get(usage::deprecations_page))
         .route("/ui/static/{file}", get(assets::serve))
         .route("/ui/sign-in", get(sign_in::page).post(sign_in::submit))
         .route("/ui/sign-in/sso", get(sign_in::start_sso))

@@ -59,6 +59,8 @@ pub struct VersionPage {
     /// The whole audit trail of the subject.
     /// The subject's whole history in the audit trail, for readers who may open it.
     history_href: Option<String>,
+    /// Declared against observed readers of the subject.
+    observed: Vec<super::usage::ObservedPanel>,
 }
 
 /// The event catalog's view of this subject; empty until the catalog fills it.
@@ -211,6 +213,8 @@ async fn full_page(
     let history = state.registry.audit_trail(&filter).await?;
     let mut page = VersionPage::of(detail).with_catalog(catalog);
     page.history = history.entries.iter().map(AuditRow::of).collect();
+    let subject = detail.version.subject.as_str().to_owned();
+    page.observed = super::usage::panels(&state.usage, &[subject]).await?;
     Ok(ok(page))
 }
 
@@ -280,6 +284,11 @@ async fn catalog_panel(
                 message.push_str(&format!("; use {next} instead"));
             }
             message.push('.');
+            if event.lifecycle == Lifecycle::Deprecated {
+                message.push_str(
+                    " Clients reading it get Deprecation and Sunset headers; see who still reads it under Deprecations.",
+                );
+            }
             LifecycleBanner {
                 tone,
                 title: title.to_owned(),
@@ -383,6 +392,7 @@ impl VersionPage {
             catalog: CatalogPanel::default(),
             history: Vec::new(),
             history_href: super::sight::audit_link(links::audit(&[("subject", subject)])),
+            observed: Vec::new(),
         }
     }
 }

@@ -202,6 +202,9 @@ delegate! {
     fn usage_daily(&self, scope: &usage::UsageScope, first_day: i64) -> Vec<(i64, i64)>;
     /// Removes the usage days before the first kept one; how many rows went.
     fn prune_usage(&self, first_kept_day: i64) -> u64;
+    /// Records an audit entry of a decision that changed nothing stored (a refused or
+    /// forced retirement).
+    fn record_audit(&self, entry: &AuditEntry<'_>) -> ();
 }
 
 delegate_writes! {

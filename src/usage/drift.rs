@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use super::report::{ObservedRead, ReportScope};
 use super::{Usage, UsageError, now_millis};
 use crate::catalog::calendar::rfc3339_from_millis;
-use crate::catalog::model::EntityName;
+use crate::catalog::model::{EntityName, VersionRange};
 use crate::catalog::snapshot::{Role, Snapshot};
 use crate::model::Subject;
 
@@ -73,6 +73,28 @@ pub struct SubjectDrift {
 }
 
 impl SubjectDrift {
+    /// What a reader who sees only the applications `sees` accepts is shown: declared
+    /// consumers it may not see are left out, and a reader running as one is named by its
+    /// principal (or address) instead.
+    pub fn seen_through(mut self, sees: &dyn Fn(&str) -> bool) -> Self {
+        self.declared.retain(|d| sees(&d.application));
+        for reader in self
+            .undeclared_readers
+            .iter_mut()
+            .chain(self.undeclared_writers.iter_mut())
+        {
+            if reader.application.as_deref().is_some_and(|app| !sees(app)) {
+                reader.application = None;
+                reader.reader = reader
+                    .principal
+                    .clone()
+                    .or_else(|| reader.addresses.first().cloned())
+                    .unwrap_or_else(|| "another application".to_owned());
+            }
+        }
+        self
+    }
+
     /// Whether anything disagrees.
     pub fn drifts(&self) -> bool {
         !self.undeclared_readers.is_empty()
@@ -92,12 +114,14 @@ pub struct Window {
     pub recent_days: u32,
 }
 
-/// Compares the catalog's edges on `subject` with `reads` (the subject's observed reads,
-/// versions resolved), given its `live` versions in ascending order.
+/// Compares the catalog's edges on `subject` with `reads` (the subject's observed reads in
+/// the window, versions resolved) and `history` (over the whole retention: when a silent
+/// reader was last seen), given its `live` versions in ascending order.
 pub fn compare(
     subject: &str,
     snapshot: &Snapshot,
     reads: &[ObservedRead],
+    history: &[ObservedRead],
     live: &[i32],
     window: &Window,
 ) -> SubjectDrift {
@@ -112,28 +136,50 @@ pub fn compare(
     };
     let (producers, consumers) = (declared_for(Role::Produces), declared_for(Role::Consumes));
     let recent_from = window.now - i64::from(window.recent_days) * 86_400_000;
-    let mut declared = Vec::new();
+    // An application may consume the subject through several edges (its topic and its
+    // event): one row, every range it declares.
+    let mut ranges: BTreeMap<&EntityName, Vec<VersionRange>> = BTreeMap::new();
     for edge in usage.edges.iter().filter(|e| e.role == Role::Consumes) {
-        let own: Vec<&ObservedRead> = reads
+        let declared = ranges.entry(&edge.application).or_default();
+        if !declared.contains(&edge.versions) {
+            declared.push(edge.versions);
+        }
+    }
+    let mut declared = Vec::new();
+    for (application, declared_ranges) in ranges {
+        let of_app = |r: &&ObservedRead| {
+            !r.writes() && r.application.as_deref() == Some(application.as_str())
+        };
+        let own: Vec<&ObservedRead> = reads.iter().filter(of_app).collect();
+        let mut allowed: Vec<i32> = declared_ranges
             .iter()
-            .filter(|r| !r.writes() && r.application.as_deref() == Some(edge.application.as_str()))
+            .flat_map(|r| r.select(live))
             .collect();
-        let allowed = edge.versions.select(live);
+        allowed.sort_unstable();
         let versions_read = distinct_versions(&own);
         let outside_range: Vec<i32> = versions_read
             .iter()
             .copied()
             .filter(|v| !allowed.contains(v))
             .collect();
-        let last_seen = own.iter().map(|r| r.last_seen_millis).max();
+        // Last seen over the whole retention, so a silent reader says since when.
+        let last_seen = history
+            .iter()
+            .filter(of_app)
+            .map(|r| r.last_seen_millis)
+            .max();
         let status = match last_seen {
             Some(at) if at >= recent_from && outside_range.is_empty() => READING,
             Some(at) if at >= recent_from => VERSION_DRIFT,
             _ => SILENT,
         };
         declared.push(DeclaredReader {
-            application: edge.application.to_string(),
-            versions: edge.versions.to_string(),
+            application: application.to_string(),
+            versions: declared_ranges
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
             status: status.to_owned(),
             last_seen: last_seen.map(rfc3339_from_millis),
             count: own.iter().map(|r| r.count).sum(),
@@ -206,9 +252,14 @@ impl Usage {
         days: u32,
     ) -> Result<SubjectDrift, UsageError> {
         let snapshot = self.catalog.snapshot().await?;
-        let reads = self
-            .report(&ReportScope::Subject(subject.clone()), days)
-            .await?;
+        let scope = ReportScope::Subject(subject.clone());
+        let reads = self.report(&scope, days).await?;
+        let retention = self.settings.retention_days;
+        let history = if retention > days {
+            self.report(&scope, retention).await?
+        } else {
+            reads.clone()
+        };
         let live: Vec<i32> = self
             .registry
             .live_versions(subject.as_str())
@@ -220,6 +271,7 @@ impl Usage {
             subject.as_str(),
             &snapshot,
             &reads,
+            &history,
             &live,
             &self.window(days),
         ))
@@ -238,6 +290,11 @@ impl Usage {
         }
         let mut drifts = Vec::with_capacity(subjects.len());
         for subject in subjects {
+            // A subject the registry holds no live version of (a topic's value subject
+            // nobody registered yet, one deleted) has nothing to read.
+            if self.registry.live_versions(&subject).await?.is_empty() {
+                continue;
+            }
             drifts.push(self.subject_drift(&Subject::new(subject), days).await?);
         }
         Ok(drifts)

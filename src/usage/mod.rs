@@ -12,8 +12,10 @@
 //! Layer: a use case beside `catalog`. It reads schemas through the registry, the catalog
 //! through its snapshot, and owns its storage table; it knows nothing of HTTP.
 
+pub mod demo;
 pub mod drift;
 pub mod report;
+pub mod retire;
 pub mod tally;
 
 use std::sync::{Arc, Mutex, Weak};
@@ -134,6 +136,11 @@ impl Usage {
 
     pub fn settings(&self) -> &UsageSettings {
         &self.settings
+    }
+
+    /// The catalog the reports join to.
+    pub fn catalog(&self) -> &Arc<Catalog> {
+        &self.catalog
     }
 
     /// Counts one read or write (the hot path: memory only).

@@ -59,6 +59,14 @@ pub struct ObservedRead {
 }
 
 impl ObservedRead {
+    /// The row as a reader who sees only the applications `sees` accepts is shown it.
+    pub fn seen_through(mut self, sees: &dyn Fn(&str) -> bool) -> Self {
+        if self.application.as_deref().is_some_and(|app| !sees(app)) {
+            self.application = None;
+        }
+        self
+    }
+
     /// Who read: the application if the catalog names one, else the principal, else the
     /// address and client (for an unnamed anonymous reader).
     pub fn reader_label(&self) -> String {
@@ -172,6 +180,20 @@ impl Usage {
                 (scope, HashMap::new())
             }
         })
+    }
+
+    /// Reads of `subject` (by subject, and by id of its schemas) per day from `first_day`.
+    pub async fn daily_reads(
+        &self,
+        subject: &Subject,
+        first_day: i64,
+    ) -> Result<Vec<(i64, i64)>, UsageError> {
+        let versions = self.subject_versions(subject).await?;
+        let scope = UsageScope::Subject {
+            subject: subject.as_str().to_owned(),
+            schema_ids: versions.keys().copied().collect(),
+        };
+        Ok(self.store.usage_daily(&scope, first_day).await?)
     }
 
     /// Schema id -> the newest version of `subject` using it (soft-deleted included).

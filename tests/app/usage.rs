@@ -18,6 +18,8 @@ const ACCESS: &str = r#"users:
     password_hash: "BILLING"
   - name: svc-stranger
     password_hash: "STRANGER"
+  - name: svc-writer
+    password_hash: "WRITER"
 grants:
   - to: user:root
     role: admin
@@ -27,6 +29,9 @@ grants:
     on: "*"
   - to: user:svc-stranger
     role: read
+    on: "*"
+  - to: user:svc-writer
+    role: write
     on: "*"
 "#;
 
@@ -50,7 +55,8 @@ impl Registry {
         let access = ACCESS
             .replace("ROOT", &hash("root-pw"))
             .replace("BILLING", &hash("svc-billing-pw"))
-            .replace("STRANGER", &hash("svc-stranger-pw"));
+            .replace("STRANGER", &hash("svc-stranger-pw"))
+            .replace("WRITER", &hash("svc-writer-pw"));
         Self {
             app: TestApp::spawn_with_access_and_usage(&access, usage).await,
         }
@@ -597,4 +603,128 @@ async fn bad_usage_parameters_get_clear_errors() {
         assert_eq!(got, 200, "{path}");
         assert_eq!(body["reads"], json!([]));
     }
+}
+
+#[tokio::test]
+async fn retiring_an_event_still_read_is_refused_naming_its_readers_unless_an_admin_forces_it() {
+    let registry = Registry::start(UsageSettings::default()).await;
+    registry.register("legacy-value", "Legacy").await;
+    let event = json!({"name": "Legacy", "subject": "legacy-value", "lifecycle": "deprecated"});
+    registry
+        .root(Method::PUT, "/catalog/events/Legacy", Some(event.clone()))
+        .await;
+    let (status, _, _) = registry
+        .send(
+            "svc-billing",
+            Method::GET,
+            "/subjects/legacy-value/versions/latest",
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    registry.flush().await;
+
+    let mut retired = event;
+    retired["lifecycle"] = json!("retired");
+    // A writer may edit the catalog, but not retire what is read.
+    for path in [
+        "/catalog/events/Legacy",
+        "/catalog/events/Legacy?force=true",
+    ] {
+        let (status, _, body) = registry
+            .send("svc-writer", Method::PUT, path, &[], Some(retired.clone()))
+            .await;
+        assert_eq!(status, 409, "{path}: {body}");
+        assert_eq!(body["error_code"], 40920);
+        let message = body["message"].as_str().unwrap_or_default();
+        assert!(message.contains("svc-billing"), "{message}");
+        assert!(message.contains("event Legacy"), "{message}");
+    }
+    let (_, _, still) = registry
+        .send("root", Method::GET, "/catalog/events/Legacy", &[], None)
+        .await;
+    assert_eq!(
+        still["lifecycle"], "deprecated",
+        "the refused write changed nothing"
+    );
+    // An admin forces it.
+    let (status, _, body) = registry
+        .send(
+            "root",
+            Method::PUT,
+            "/catalog/events/Legacy?force=true",
+            &[],
+            Some(retired),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    // Hard-deleting its subject is refused the same way (the soft delete is not), until an
+    // admin forces it too.
+    let (status, _, _) = registry
+        .send("root", Method::DELETE, "/subjects/legacy-value", &[], None)
+        .await;
+    assert_eq!(status, 200);
+    let (status, _, body) = registry
+        .send(
+            "root",
+            Method::DELETE,
+            "/subjects/legacy-value?permanent=true",
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(body["error_code"], 40920);
+    let (status, _, body) = registry
+        .send(
+            "root",
+            Method::DELETE,
+            "/subjects/legacy-value?permanent=true&force=true",
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    // Every refusal and every force is in the audit trail, with the readers.
+    let (_, _, trail) = registry
+        .send("root", Method::GET, "/audit?action=usage.", &[], None)
+        .await;
+    let actions: Vec<(String, String)> = trail["entries"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap_or_default().to_owned(),
+                e["actor"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let count = |action: &str, actor: &str| {
+        actions
+            .iter()
+            .filter(|(a, b)| a == action && b == actor)
+            .count()
+    };
+    // (The audit names a principal with how it authenticated.)
+    assert_eq!(
+        count("usage.retirement_refused", "svc-writer (basic)"),
+        2,
+        "{trail}"
+    );
+    assert_eq!(
+        count("usage.retirement_refused", "root (basic)"),
+        1,
+        "{trail}"
+    );
+    assert_eq!(
+        count("usage.retirement_forced", "root (basic)"),
+        2,
+        "{trail}"
+    );
+    // The readers, not the registration that made the subject.
+    let readers = &trail["entries"][0]["details"]["readers"];
+    assert_eq!(readers.as_array().map(Vec::len), Some(1), "{trail}");
+    assert_eq!(readers[0]["reader"], "svc-billing", "{trail}");
 }

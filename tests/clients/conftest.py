@@ -112,6 +112,9 @@ class _Herald:
                 f"127.0.0.1:{port}",
                 "--database",
                 f"sqlite://{self.database}",
+                # observed usage reaches the table within a second (test_usage.py waits for it)
+                "--usage-flush-secs",
+                "1",
                 *extra_args,
             ],
             stdout=self._log,

@@ -17,8 +17,9 @@ use super::{kind_of, may_change, name_of};
 use crate::access::{Role, Viewer};
 use crate::api::extract::{Actor, Params};
 use crate::catalog::Catalog;
-use crate::catalog::model::{Entity, EntityKind};
+use crate::catalog::model::{Entity, EntityKind, Event, Lifecycle};
 use crate::catalog::relations::{Link, relations_of};
+use crate::usage::Usage;
 
 /// Largest page of a listing.
 const MAX_LIMIT: usize = 1000;
@@ -191,10 +192,14 @@ pub async fn create(
         (status = 422, description = "Not a valid entity, or it breaks the catalog's rules", body = CatalogErrorBody),
     )
 )]
+// Each argument is an extractor axum fills from the request.
+#[allow(clippy::too_many_arguments)]
 pub async fn put(
     State(catalog): State<Arc<Catalog>>,
     Path((kind, name)): Path<(String, String)>,
     Extension(viewer): Extension<Viewer>,
+    Extension(usage): Extension<Arc<Usage>>,
+    params: Params,
     Actor(actor): Actor,
     _: JsonBody,
     body: Bytes,
@@ -208,6 +213,17 @@ pub async fn put(
         Some(&entity),
     )
     .await?;
+    if let Entity::Event(event) = &entity {
+        guard_retiring(
+            &catalog,
+            &usage,
+            &viewer,
+            &actor,
+            event,
+            params.flag("force"),
+        )
+        .await?;
+    }
     let document = entity.to_json();
     let created = catalog.put(entity, &actor).await?;
     let status = if created {
@@ -216,6 +232,46 @@ pub async fn put(
         StatusCode::OK
     };
     Ok((status, Json(document)).into_response())
+}
+
+/// Retiring an event that is still read is refused unless an admin forces it.
+async fn guard_retiring(
+    catalog: &Catalog,
+    usage: &Usage,
+    viewer: &Viewer,
+    actor: &str,
+    event: &Event,
+    force: bool,
+) -> Result<(), CatalogApiError> {
+    if event.lifecycle != Lifecycle::Retired {
+        return Ok(());
+    }
+    let before = catalog.snapshot().await?;
+    let was_retired = before
+        .events
+        .get(&event.name)
+        .is_some_and(|old| old.lifecycle == Lifecycle::Retired);
+    let Some(subject) = before
+        .events
+        .get(&event.name)
+        .and_then(|old| old.subject.clone())
+        .or_else(|| event.subject.clone())
+    else {
+        return Ok(());
+    };
+    if was_retired {
+        return Ok(());
+    }
+    crate::api::usage::guard_retirement(
+        usage,
+        viewer,
+        actor,
+        force,
+        &format!("event {}", event.name),
+        &[subject],
+    )
+    .await?;
+    Ok(())
 }
 
 /// Delete an entity.

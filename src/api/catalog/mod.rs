@@ -33,7 +33,7 @@ pub use entities::{
     EntityPage, create, delete, get_one, list, put, related,
 };
 
-pub fn router(catalog: Arc<Catalog>) -> Router {
+pub fn router(catalog: Arc<Catalog>, usage: Arc<crate::usage::Usage>) -> Router {
     Router::new()
         .route("/catalog/apply", post(code::apply))
         .route("/catalog/export", get(code::export))
@@ -58,6 +58,8 @@ pub fn router(catalog: Arc<Catalog>) -> Router {
         )
         .route("/catalog/{kind}/{name}/{relation}", get(entities::related))
         .route("/search", get(discovery::search))
+        // Retiring an event asks observed usage who still reads it.
+        .layer(axum::Extension(usage))
         .with_state(catalog)
 }
 

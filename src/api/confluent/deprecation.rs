@@ -109,6 +109,10 @@ impl Table {
         Self { by_subject, by_id }
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.by_subject.is_empty()
+    }
+
     pub fn for_subject(&self, subject: &str) -> Option<&NoticeHeaders> {
         self.by_subject.get(subject).map(Arc::as_ref)
     }

@@ -6,7 +6,7 @@
 
 use axum::extract::rejection::RawPathParamsRejection;
 use axum::extract::{RawPathParams, Request, State};
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -60,6 +60,11 @@ pub fn client_label(headers: &HeaderMap) -> &str {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .trim();
+    cut(label)
+}
+
+/// `label` cut to [`MAX_CLIENT_LABEL`] bytes at a character boundary.
+fn cut(label: &str) -> &str {
     if label.len() <= MAX_CLIENT_LABEL {
         return label;
     }
@@ -93,45 +98,50 @@ pub fn sighting<'a, B>(
     }
 }
 
-/// The reader of a request, kept while the handler runs (the request moves into it).
+/// The reader of a request, kept while the handler runs (the request moves into it):
+/// shared handles only, nothing copied.
 struct Reader {
     caller: Option<Caller>,
-    client: String,
+    client: Option<HeaderValue>,
     address: Option<std::net::IpAddr>,
 }
 
 impl Reader {
     fn of(request: &Request) -> Self {
+        let headers = request.headers();
         Self {
             caller: request.extensions().get::<Caller>().cloned(),
-            client: client_label(request.headers()).to_owned(),
+            client: headers
+                .get("confluent-client-version")
+                .or_else(|| headers.get(header::USER_AGENT))
+                .cloned(),
             address: request
                 .extensions()
                 .get::<ClientAddress>()
                 .map(|a| a.0.ip()),
         }
     }
-}
 
-/// What a request's path names: the `subject` or the schema `id` parameter.
-#[derive(Default)]
-struct Named {
-    subject: Option<String>,
-    id: Option<i64>,
-}
-
-impl Named {
-    fn of(params: Option<&RawPathParams>) -> Self {
-        let mut named = Self::default();
-        for (key, value) in params.into_iter().flat_map(RawPathParams::iter) {
-            match key {
-                "subject" => named.subject = Some(value.to_owned()),
-                "id" => named.id = value.parse().ok(),
-                _ => {}
-            }
-        }
-        named
+    fn client(&self) -> &str {
+        self.client
+            .as_ref()
+            .and_then(|v| v.to_str().ok())
+            .map_or("", |label| cut(label.trim()))
     }
+}
+
+/// The `subject` or schema `id` parameter of a request's path, for answers that say
+/// nothing of what they served.
+fn named(params: &RawPathParams) -> (Option<&str>, Option<i64>) {
+    let (mut subject, mut id) = (None, None);
+    for (key, value) in params.iter() {
+        match key {
+            "subject" => subject = Some(value),
+            "id" => id = value.parse().ok(),
+            _ => {}
+        }
+    }
+    (subject, id)
 }
 
 /// Counts what the handler says it served for the request's reader, and marks an answer
@@ -143,16 +153,15 @@ pub async fn observe(
     next: Next,
 ) -> Response {
     let reader = state.usage.settings().enabled.then(|| Reader::of(&request));
-    let named = Named::of(params.as_ref().ok());
     let mut response = next.run(request).await;
     if !response.status().is_success() {
         return response;
     }
-    let observed = response.extensions().get::<Observed>().cloned();
+    let observed = response.extensions_mut().remove::<Observed>();
     if let (Some(reader), Some(observed)) = (&reader, &observed) {
         state.usage.record(&Sighting {
             principal: reader.caller.as_ref().and_then(Caller::name).unwrap_or(""),
-            client: &reader.client,
+            client: reader.client(),
             address: reader.address,
             access: observed.access,
             schema_id: observed.schema_id,
@@ -162,12 +171,16 @@ pub async fn observe(
     }
     let generation = state.registry.generation();
     let table = state.deprecations.current(&state.catalog, generation).await;
+    if table.is_empty() {
+        return response;
+    }
+    let (path_subject, path_id) = params.as_ref().map_or((None, None), named);
     let subject = observed
         .as_ref()
         .map(|o| o.subject.as_str())
         .filter(|s| !s.is_empty())
-        .or(named.subject.as_deref());
-    let id = observed.as_ref().map(|o| o.schema_id).or(named.id);
+        .or(path_subject);
+    let id = observed.as_ref().map(|o| o.schema_id).or(path_id);
     let notice = match (subject, id) {
         (Some(subject), _) => table.for_subject(subject),
         (None, Some(id)) => table.for_id(id),

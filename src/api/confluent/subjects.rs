@@ -72,14 +72,47 @@ pub async fn lookup(
 pub async fn delete(
     State(state): State<ConfluentState>,
     Actor(actor): Actor,
+    Extension(viewer): Extension<Viewer>,
     Path(subject): Path<String>,
     params: Params,
 ) -> Result<Response, ApiError> {
+    if params.flag("permanent") {
+        guard_event_subject(&state, &viewer, &actor, &subject, params.flag("force")).await?;
+    }
     let deleted = state
         .registry
         .delete_subject(&Subject::new(subject), params.flag("permanent"), &actor)
         .await?;
     respond::json(&deleted)
+}
+
+/// A hard delete of a catalog event's subject that is still read is refused unless an
+/// admin forces it (`force=true`); subjects no event names are Confluent's plain delete.
+async fn guard_event_subject(
+    state: &ConfluentState,
+    viewer: &Viewer,
+    actor: &str,
+    subject: &str,
+    force: bool,
+) -> Result<(), ApiError> {
+    let snapshot = state.catalog.snapshot().await.map_err(|e| {
+        ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, 50001, {
+            tracing::error!(error = %e, "catalog read failed");
+            "Error in the backend data store"
+        })
+    })?;
+    if snapshot.subject_usage(subject).events.is_empty() {
+        return Ok(());
+    }
+    crate::api::usage::guard_retirement(
+        &state.usage,
+        viewer,
+        actor,
+        force,
+        &format!("subject {subject}"),
+        &[subject.to_owned()],
+    )
+    .await
 }
 
 pub async fn list_versions(

@@ -187,6 +187,8 @@ pub const RULES: &[Rule] = &[
     rule("GET", "/ui/subjects/{subject}/diff", Subject(Read)),
     rule("GET", "/ui/schemas/{id}", SchemaId),
     rule("GET", "/ui/search", Listing),
+    rule("GET", "/ui/drift", Listing),
+    rule("GET", "/ui/deprecations", Listing),
     rule("GET", "/ui/audit", Everywhere(Admin)),
     rule("GET", "/ui/static/{file}", Public),
     // Signing in must work when nothing else does; the forms check their CSRF tokens.

@@ -104,10 +104,13 @@ pub struct ApplicationPage {
     asyncapi_yaml: String,
     asyncapi_json: String,
     api_href: String,
+    /// Declared against observed readers of its subjects.
+    observed: Vec<crate::portal::usage::ObservedPanel>,
 }
 
 pub async fn page(
     State(catalog): State<Arc<Catalog>>,
+    axum::Extension(usage): axum::Extension<Arc<crate::usage::Usage>>,
     PortalPath(name): PortalPath<String>,
 ) -> Result<Page<ApplicationPage>, PortalError> {
     let key = entity_name(EntityKind::Application, &name)?;
@@ -120,7 +123,9 @@ pub async fn page(
         .resolve_sides(&snapshot, snapshot.application_edges(&app.name))
         .await
         .map_err(failed)?;
-    Ok(ok(ApplicationPage::new(&snapshot, app, &sides)))
+    let mut page = ApplicationPage::new(&snapshot, app, &sides);
+    page.observed = crate::portal::usage::application_panels(&usage, &app.name).await?;
+    Ok(ok(page))
 }
 
 impl ApplicationPage {
@@ -132,6 +137,7 @@ impl ApplicationPage {
         });
         let api_href = view::api_href(EntityKind::Application, app.name.as_str());
         Self {
+            observed: Vec::new(),
             chrome: Chrome::new(format!("Application {}", app.name), Section::Applications)
                 .crumb("Applications", view::list_href(EntityKind::Application))
                 .here(app.name.to_string()),

@@ -122,6 +122,8 @@ pub struct EventPage {
     producers: Vec<EdgeRow>,
     consumers: Vec<EdgeRow>,
     api_href: String,
+    /// Declared against observed readers of its subjects.
+    observed: Vec<crate::portal::usage::ObservedPanel>,
 }
 
 /// The event's subject and the fields of its latest live version.
@@ -161,6 +163,7 @@ impl FieldRow {
 
 pub async fn page(
     State(catalog): State<Arc<Catalog>>,
+    axum::Extension(usage): axum::Extension<Arc<crate::usage::Usage>>,
     PortalPath(name): PortalPath<String>,
 ) -> Result<Page<EventPage>, PortalError> {
     let key = entity_name(EntityKind::Event, &name)?;
@@ -177,7 +180,10 @@ pub async fn page(
     if let Some(subject) = &event.subject {
         sides.narrow_to(subject);
     }
-    Ok(ok(EventPage::new(&snapshot, event, schema, &sides)))
+    let names: Vec<String> = event.subject.iter().cloned().collect();
+    let mut page = EventPage::new(&snapshot, event, schema, &sides);
+    page.observed = crate::portal::usage::panels(&usage, &names).await?;
+    Ok(ok(page))
 }
 
 impl EventPage {
@@ -191,6 +197,7 @@ impl EventPage {
             .map(|e| EntityLink::new(EntityKind::Event, &e.name, e.title.as_deref()))
             .collect();
         Self {
+            observed: Vec::new(),
             chrome: Chrome::new(format!("Event {}", event.name), Section::Events)
                 .crumb("Events", view::list_href(EntityKind::Event))
                 .here(event.name.to_string()),

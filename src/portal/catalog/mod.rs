@@ -30,7 +30,7 @@ use crate::catalog::{Catalog, CatalogError, Snapshot};
 use crate::portal::PortalError;
 
 /// The catalog pages, with the portal's security headers.
-pub fn router(catalog: Arc<Catalog>) -> Router {
+pub fn router(catalog: Arc<Catalog>, usage: Arc<crate::usage::Usage>) -> Router {
     Router::new()
         .route("/ui/topics", get(topics::list))
         .route("/ui/topics/{name}", get(topics::page))
@@ -45,6 +45,8 @@ pub fn router(catalog: Arc<Catalog>) -> Router {
         .route("/ui/catalog", get(overview::page))
         .route("/ui/catalog/fields", get(fields::page))
         .layer(axum::middleware::map_response(super::security_headers))
+        // The declared-vs-observed panels of topic, event and application pages.
+        .layer(axum::Extension(usage))
         .with_state(catalog)
 }
 

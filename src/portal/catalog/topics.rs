@@ -100,6 +100,8 @@ pub struct TopicPage {
     graph: GraphView,
     api: Vec<(String, String)>,
     api_href: String,
+    /// Declared against observed readers of its subjects.
+    observed: Vec<crate::portal::usage::ObservedPanel>,
 }
 
 pub struct SubjectRow {
@@ -121,6 +123,7 @@ pub struct EventRow {
 
 pub async fn page(
     State(catalog): State<Arc<Catalog>>,
+    axum::Extension(usage): axum::Extension<Arc<crate::usage::Usage>>,
     PortalPath(name): PortalPath<String>,
 ) -> Result<Page<TopicPage>, PortalError> {
     let key = entity_name(EntityKind::Topic, &name)?;
@@ -137,7 +140,16 @@ pub async fn page(
         .resolve_sides(&snapshot, snapshot.topic_edges(&topic.name))
         .await
         .map_err(failed)?;
-    Ok(ok(TopicPage::new(&snapshot, topic, subjects, &sides)))
+    // The subjects the registry holds: a key subject the strategy names but nobody
+    // registered has no page to link.
+    let names: Vec<String> = subjects
+        .iter()
+        .filter(|s| !s.live.is_empty())
+        .map(|s| s.subject.subject.clone())
+        .collect();
+    let mut page = TopicPage::new(&snapshot, topic, subjects, &sides);
+    page.observed = crate::portal::usage::panels(&usage, &names).await?;
+    Ok(ok(page))
 }
 
 impl TopicPage {
@@ -189,6 +201,7 @@ impl TopicPage {
             .clone()
             .unwrap_or_else(|| topic.name.to_string());
         Self {
+            observed: Vec::new(),
             chrome: Chrome::new(format!("Topic {}", topic.name), Section::Topics)
                 .crumb("Topics", view::list_href(EntityKind::Topic))
                 .here(topic.name.to_string()),

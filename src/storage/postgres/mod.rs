@@ -120,6 +120,17 @@ async fn lock_subject(
     Ok(())
 }
 
+impl PostgresStore {
+    /// Records an audit entry that goes with no stored change (a refused or forced
+    /// retirement).
+    pub async fn record_audit(&self, entry: &AuditEntry<'_>) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        append_audit(&mut tx, entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
 /// Records the change and tells every node (delivered when the transaction commits, not
 /// before, and not at all if it rolls back).
 async fn append_audit(

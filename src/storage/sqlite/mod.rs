@@ -63,6 +63,15 @@ impl SqliteStore {
         sqlx::query("SELECT 1").execute(&self.reader).await?;
         Ok(())
     }
+
+    /// Records an audit entry that goes with no stored change (a refused or forced
+    /// retirement).
+    pub async fn record_audit(&self, entry: &AuditEntry<'_>) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await?;
+        append_audit(&mut tx, entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }
 
 /// Records the change in the same transaction as the change itself.
