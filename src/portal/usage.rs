@@ -69,6 +69,8 @@ impl DeclaredRow {
 /// An undeclared reader or writer.
 pub struct ReaderRow {
     pub reader: String,
+    /// The catalog application it runs as, when the page's reader may see it.
+    pub application: Option<String>,
     pub href: Option<String>,
     pub clients: String,
     pub last_seen: String,
@@ -84,6 +86,7 @@ impl ReaderRow {
                 .as_deref()
                 .map(|app| format!("/ui/applications/{}", links::segment(app))),
             reader: reader.reader.clone(),
+            application: reader.application.clone(),
             clients: reader.clients.join(", "),
             last_seen: links::display_time(&reader.last_seen),
             count: links::thousands(reader.count),

@@ -728,3 +728,80 @@ async fn retiring_an_event_still_read_is_refused_naming_its_readers_unless_an_ad
     assert_eq!(readers.as_array().map(Vec::len), Some(1), "{trail}");
     assert_eq!(readers[0]["reader"], "svc-billing", "{trail}");
 }
+
+#[tokio::test]
+async fn a_catalog_file_or_a_delete_retiring_an_event_still_read_is_refused_too() {
+    let registry = Registry::start(UsageSettings::default()).await;
+    registry.register("kept-value", "Kept").await;
+    registry
+        .root(
+            Method::PUT,
+            "/catalog/events/Kept",
+            Some(json!({"name": "Kept", "subject": "kept-value"})),
+        )
+        .await;
+    let (status, _, _) = registry
+        .send(
+            "svc-stranger",
+            Method::GET,
+            "/subjects/kept-value/versions/1",
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    registry.flush().await;
+    let file = "events:\n  - name: Kept\n    subject: kept-value\n    lifecycle: retired\n";
+    let apply = |query: &'static str| {
+        registry
+            .app
+            .client
+            .post(registry.app.url(&format!("/catalog/apply{query}")))
+            .header("Authorization", basic("svc-writer"))
+            .header("Content-Type", "application/yaml")
+            .body(file)
+            .send()
+    };
+    // A dry run only plans; the real one is refused.
+    let dry = apply("?dryRun=true").await.expect("dry run");
+    assert_eq!(dry.status().as_u16(), 200);
+    let refused = apply("").await.expect("apply");
+    assert_eq!(refused.status().as_u16(), 409);
+    let body: Value = refused.json().await.expect("json");
+    assert_eq!(body["error_code"], 40920, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("svc-stranger")
+    );
+    // Deleting the event is retiring it for good.
+    let (status, _, body) = registry
+        .send(
+            "svc-writer",
+            Method::DELETE,
+            "/catalog/events/Kept",
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(status, 409, "{body}");
+    let (status, _, event) = registry
+        .send("root", Method::GET, "/catalog/events/Kept", &[], None)
+        .await;
+    assert_eq!(
+        (status, event["lifecycle"].clone()),
+        (200, Value::Null),
+        "still released: {event}"
+    );
+    let (status, _, _) = registry
+        .send(
+            "root",
+            Method::DELETE,
+            "/catalog/events/Kept?force=true",
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+}

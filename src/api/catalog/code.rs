@@ -38,6 +38,8 @@ use crate::catalog::{ApplyReport, Catalog};
 )]
 pub async fn apply(
     State(catalog): State<Arc<Catalog>>,
+    Extension(viewer): Extension<Viewer>,
+    Extension(usage): Extension<Arc<crate::usage::Usage>>,
     params: Params,
     Actor(actor): Actor,
     _: FileBody,
@@ -47,6 +49,20 @@ pub async fn apply(
         .map_err(|_| CatalogApiError::bad_request("the catalog file is not UTF-8"))?;
     let sourced =
         SourcedFile::parse(text, "request body").map_err(crate::catalog::CatalogError::from)?;
+    if !params.flag("dryRun") {
+        // A file that retires an event still read is refused like a single write.
+        for event in &sourced.file.events {
+            super::entities::guard_retiring(
+                &catalog,
+                &usage,
+                &viewer,
+                &actor,
+                event,
+                params.flag("force"),
+            )
+            .await?;
+        }
+    }
     let report = catalog
         .apply(&sourced, params.flag("dryRun"), &actor)
         .await?;

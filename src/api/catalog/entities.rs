@@ -235,7 +235,7 @@ pub async fn put(
 }
 
 /// Retiring an event that is still read is refused unless an admin forces it.
-async fn guard_retiring(
+pub(super) async fn guard_retiring(
     catalog: &Catalog,
     usage: &Usage,
     viewer: &Viewer,
@@ -294,11 +294,28 @@ pub async fn delete(
     State(catalog): State<Arc<Catalog>>,
     Path((kind, name)): Path<(String, String)>,
     Extension(viewer): Extension<Viewer>,
+    Extension(usage): Extension<Arc<Usage>>,
+    params: Params,
     Actor(actor): Actor,
 ) -> Result<StatusCode, CatalogApiError> {
     let kind = kind_of(&kind)?;
     let name = name_of(kind, &name)?;
     may_change(&catalog, &viewer, Some((kind, &name)), None).await?;
+    // Deleting an event retires it for good: refused like retiring while it is read.
+    if kind == EntityKind::Event
+        && let Ok(Entity::Event(event)) = catalog.get(kind, &name).await
+        && let Some(subject) = event.subject
+    {
+        crate::api::usage::guard_retirement(
+            &usage,
+            &viewer,
+            &actor,
+            params.flag("force"),
+            &format!("event {name}"),
+            &[subject],
+        )
+        .await?;
+    }
     catalog.delete(kind, &name, &actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }

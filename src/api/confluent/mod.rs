@@ -123,8 +123,10 @@ pub fn router(state: ConfluentState) -> Router {
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async { ApiError::http(StatusCode::METHOD_NOT_ALLOWED) })
         .layer(super::negotiate::NegotiateLayer)
+        // One shared handle: the layer runs on every Confluent request, and cloning the
+        // state's handles each time showed in profiles.
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            Arc::new(state.clone()),
             observe::observe,
         ))
         .with_state(state)

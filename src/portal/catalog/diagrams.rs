@@ -112,8 +112,15 @@ fn labelled(edge: Edge, label: Option<String>) -> Edge {
     }
 }
 
-/// Producers → topic → consumers.
-pub fn topic_flow(snapshot: &Snapshot, topic: &Topic) -> Graph {
+/// A reader the registry saw fetching a topic's schemas that the catalog does not declare:
+/// an application (linked when the page's reader may see it) or a principal or address.
+pub struct ObservedReader {
+    pub label: String,
+    pub application: Option<EntityName>,
+}
+
+/// Producers → topic → consumers, and (dotted) the readers seen but not declared.
+pub fn topic_flow(snapshot: &Snapshot, topic: &Topic, observed: &[ObservedReader]) -> Graph {
     let edges = snapshot.topic_edges(&topic.name);
     let sides = sides(&edges);
     let topic_id = format!("topic:{}", topic.name);
@@ -129,6 +136,20 @@ pub fn topic_flow(snapshot: &Snapshot, topic: &Topic) -> Graph {
         let id = format!("consumer:{app}");
         graph.nodes.push(app_node(snapshot, id.clone(), app, 2));
         graph.edges.push(consumes(&topic_id, &id, label(events)));
+    }
+    for reader in observed {
+        let id = format!("observed:{}", reader.label);
+        if graph.nodes.iter().any(|n| n.id == id) {
+            continue;
+        }
+        let node = match &reader.application {
+            Some(app) => app_node(snapshot, id.clone(), app, 2),
+            None => Node::new(id.clone(), reader.label.clone(), NodeKind::Application).in_layer(2),
+        };
+        graph.nodes.push(node);
+        graph
+            .edges
+            .push(Edge::new(topic_id.clone(), id, EdgeKind::Observed));
     }
     graph
 }
@@ -368,6 +389,7 @@ impl GraphView {
                         EdgeKind::Consumes => "is read by",
                         EdgeKind::Contains => "contains",
                         EdgeKind::Owns => "owns",
+                        EdgeKind::Observed => "was seen read (undeclared) by",
                     },
                     to: to.map_or_else(|| edge.to.clone(), |n| n.label.clone()),
                     to_href: to.and_then(|n| n.href.clone()),
@@ -479,7 +501,7 @@ mod tests {
     fn topic_flow_runs_from_producers_to_consumers() {
         let snapshot = landscape();
         let topic = snapshot.topics.get(&name("orders")).expect("topic");
-        let graph = topic_flow(&snapshot, topic);
+        let graph = topic_flow(&snapshot, topic, &[]);
         assert_eq!(
             layers(&graph),
             vec![
@@ -567,7 +589,7 @@ mod tests {
     fn a_topic_nobody_uses_is_a_lone_node() {
         let snapshot = landscape();
         let topic = snapshot.topics.get(&name("unused")).expect("topic");
-        let graph = topic_flow(&snapshot, topic);
+        let graph = topic_flow(&snapshot, topic, &[]);
         assert_eq!(graph.nodes.len(), 1);
         assert!(graph.edges.is_empty());
     }
@@ -688,5 +710,40 @@ mod tests {
             ]
         );
         assert!(finance.nodes.iter().all(|n| !n.focus));
+    }
+
+    #[test]
+    fn readers_seen_but_not_declared_are_dotted_edges_the_description_names() {
+        let snapshot = landscape();
+        let topic = snapshot.topics.values().next().expect("a topic");
+        let observed = [
+            ObservedReader {
+                label: "svc-data-science".to_owned(),
+                application: None,
+            },
+            ObservedReader {
+                label: "svc-data-science".to_owned(),
+                application: None,
+            },
+        ];
+        let graph = topic_flow(&snapshot, topic, &observed);
+        let dotted: Vec<&Edge> = graph
+            .edges
+            .iter()
+            .filter(|e| e.kind == EdgeKind::Observed)
+            .collect();
+        assert_eq!(dotted.len(), 1, "one edge per reader");
+        assert_eq!(dotted[0].to, "observed:svc-data-science");
+        let text = crate::portal::graph::describe(&graph);
+        assert!(
+            text.contains("svc-data-science was seen reading, undeclared,"),
+            "{text}"
+        );
+        let svg = crate::portal::graph::render_svg(&graph).unwrap_or_default();
+        assert!(svg.contains("edge-observed"), "drawn in its own style");
+        assert!(
+            svg.contains("read by (seen, not declared)"),
+            "and in the legend"
+        );
     }
 }

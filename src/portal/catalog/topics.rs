@@ -147,8 +147,21 @@ pub async fn page(
         .filter(|s| !s.live.is_empty())
         .map(|s| s.subject.subject.clone())
         .collect();
-    let mut page = TopicPage::new(&snapshot, topic, subjects, &sides);
-    page.observed = crate::portal::usage::panels(&usage, &names).await?;
+    let observed = crate::portal::usage::panels(&usage, &names).await?;
+    // The graph draws the readers seen but not declared, dotted.
+    let seen: Vec<diagrams::ObservedReader> = observed
+        .iter()
+        .flat_map(|panel| &panel.undeclared)
+        .map(|row| diagrams::ObservedReader {
+            label: row.reader.clone(),
+            application: row
+                .application
+                .as_deref()
+                .and_then(|app| EntityName::parse(app).ok()),
+        })
+        .collect();
+    let mut page = TopicPage::new(&snapshot, topic, subjects, &sides, &seen);
+    page.observed = observed;
     Ok(ok(page))
 }
 
@@ -158,6 +171,7 @@ impl TopicPage {
         topic: &Topic,
         subjects: Vec<LiveSubject>,
         sides: &ResolvedSides<'_>,
+        seen: &[diagrams::ObservedReader],
     ) -> Self {
         let subjects = subjects
             .into_iter()
@@ -220,7 +234,7 @@ impl TopicPage {
             events,
             producers: EdgeRow::all(snapshot, &sides.producers),
             consumers: EdgeRow::all(snapshot, &sides.consumers),
-            graph: GraphView::of(&diagrams::topic_flow(snapshot, topic), None),
+            graph: GraphView::of(&diagrams::topic_flow(snapshot, topic, seen), None),
             api,
             api_href,
             title,

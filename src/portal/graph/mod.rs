@@ -15,7 +15,9 @@
 //! - [`EdgeKind::Consumes`]: topic → consuming application (see [`Edge::consumes`], which takes
 //!   the consumer first and stores it as `to`);
 //! - [`EdgeKind::Contains`]: domain → what it contains;
-//! - [`EdgeKind::Owns`]: team → what it owns.
+//! - [`EdgeKind::Owns`]: team → what it owns;
+//! - [`EdgeKind::Observed`]: topic → a reader seen fetching its schemas that the catalog does
+//!   not declare (dotted: what the registry saw, not what the catalog says).
 //!
 //! # Layout
 //! Sugiyama-style. Columns come from the nodes' `layer` hints or else from the longest path over
@@ -220,11 +222,19 @@ pub enum EdgeKind {
     Contains,
     /// owner (e.g. team) → owned
     Owns,
+    /// topic → a reader seen (observed usage) but not declared
+    Observed,
 }
 
 impl EdgeKind {
     /// Every kind, in declaration order.
-    pub const ALL: [Self; 4] = [Self::Produces, Self::Consumes, Self::Contains, Self::Owns];
+    pub const ALL: [Self; 5] = [
+        Self::Produces,
+        Self::Consumes,
+        Self::Contains,
+        Self::Owns,
+        Self::Observed,
+    ];
 
     /// Lower-case name; also the CSS class suffix (`edge-produces`, …).
     pub fn name(self) -> &'static str {
@@ -233,6 +243,7 @@ impl EdgeKind {
             Self::Consumes => "consumes",
             Self::Contains => "contains",
             Self::Owns => "owns",
+            Self::Observed => "observed",
         }
     }
 
@@ -240,6 +251,16 @@ impl EdgeKind {
     fn legend(self) -> &'static str {
         match self {
             Self::Consumes => "consumed by",
+            Self::Observed => "read by (seen, not declared)",
+            other => other.name(),
+        }
+    }
+
+    /// How the text description reads it, subject first (the reader, for the edges that
+    /// point at one).
+    fn verb(self) -> &'static str {
+        match self {
+            Self::Observed => "was seen reading, undeclared,",
             other => other.name(),
         }
     }
@@ -250,6 +271,7 @@ impl EdgeKind {
             Self::Consumes => 1,
             Self::Contains => 2,
             Self::Owns => 3,
+            Self::Observed => 4,
         }
     }
 }
@@ -475,10 +497,10 @@ fn describe_prepared(prep: &Prepared<'_>) -> String {
         connected[e.from] = true;
         connected[e.to] = true;
         let (subject, object) = match e.kind {
-            EdgeKind::Consumes => (e.to, e.from),
+            EdgeKind::Consumes | EdgeKind::Observed => (e.to, e.from),
             _ => (e.from, e.to),
         };
-        let mut clause = format!("{} {} {}", name(subject), e.kind.name(), name(object));
+        let mut clause = format!("{} {} {}", name(subject), e.kind.verb(), name(object));
         if let Some(label) = &e.label {
             clause.push_str(" (");
             clause.push_str(label);

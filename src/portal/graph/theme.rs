@@ -22,7 +22,7 @@ pub(super) struct Theme {
     pub(super) label_text: &'static str,
     pub(super) focus: &'static str,
     /// Indexed by `EdgeKind::index`.
-    pub(super) edges: [&'static str; 4],
+    pub(super) edges: [&'static str; 5],
     /// Indexed by `NodeKind::index`.
     pub(super) kinds: [KindColours; 6],
 }
@@ -35,7 +35,7 @@ pub(super) const LIGHT: Theme = Theme {
     label_border: "#d0d7de",
     label_text: "#1f2328",
     focus: "#1f2328",
-    edges: ["#2563eb", "#c2410c", "#15803d", "#be185d"],
+    edges: ["#2563eb", "#c2410c", "#15803d", "#be185d", "#6d28d9"],
     kinds: [
         KindColours {
             fill: "#eff6ff",
@@ -84,7 +84,7 @@ pub(super) const DARK: Theme = Theme {
     label_border: "#3d444d",
     label_text: "#e6edf3",
     focus: "#f0f6fc",
-    edges: ["#60a5fa", "#fb923c", "#4ade80", "#f472b6"],
+    edges: ["#60a5fa", "#fb923c", "#4ade80", "#f472b6", "#c4b5fd"],
     kinds: [
         KindColours {
             fill: "#172554",
@@ -142,6 +142,7 @@ const STYLE_BASE: &str = ".herald-graph{max-width:100%;height:auto}\
 .herald-graph a:focus-visible rect.box{stroke-width:3px}\
 .herald-graph .edge path{fill:none;stroke-width:1.5px}\
 .herald-graph .edge-contains path,.herald-graph .edge-owns path{stroke-dasharray:6 4}\
+.herald-graph .edge-observed path{stroke-dasharray:2 3;stroke-width:2px}\
 .herald-graph .edge-label rect{stroke-width:1px}\
 .herald-graph .edge-label text{font-size:11px}";
 
