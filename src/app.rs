@@ -18,7 +18,9 @@ use tower::Service;
 use tower::ServiceBuilder;
 
 use crate::access::Access;
-use crate::api::confluent::{self, ConfluentState, Deprecations, FastLaneLayer, HotCache};
+use crate::api::confluent::{
+    self, ConfluentParts, ConfluentState, Deprecations, FastLaneLayer, HotCache,
+};
 use crate::api::door::permissions::{Guard, authorize};
 use crate::api::door::{self, DoorBody};
 use crate::api::{health, openapi, paths, validate};
@@ -150,14 +152,14 @@ impl App {
     }
 
     fn confluent_state(&self) -> ConfluentState {
-        ConfluentState {
+        ConfluentState::new(ConfluentParts {
             registry: self.registry.clone(),
             cache: self.cache.clone(),
             access: self.access.clone(),
             usage: self.usage.clone(),
             catalog: self.catalog.clone(),
             deprecations: self.deprecations.clone(),
-        }
+        })
     }
 
     /// Every route of every area, each behind the authorization guard (the route's line

@@ -29,8 +29,13 @@ pub use observe::Observed;
 use super::error::ApiError;
 use crate::registry::Registry;
 
+/// What the Confluent routes, the observe layer and the fast lane share: one handle, so
+/// the per-request clones axum makes of a router's state are one reference count, not one
+/// per part (they showed in profiles of the routed read path).
 #[derive(Clone)]
-pub struct ConfluentState {
+pub struct ConfluentState(Arc<ConfluentParts>);
+
+pub struct ConfluentParts {
     pub registry: Arc<Registry>,
     pub cache: Arc<HotCache>,
     /// The access policy: the fast lane answers only callers who may read everything.
@@ -40,6 +45,20 @@ pub struct ConfluentState {
     /// The catalog, for the deprecation headers of its deprecated events' subjects.
     pub catalog: Arc<crate::catalog::Catalog>,
     pub deprecations: Arc<Deprecations>,
+}
+
+impl ConfluentState {
+    pub fn new(parts: ConfluentParts) -> Self {
+        Self(Arc::new(parts))
+    }
+}
+
+impl std::ops::Deref for ConfluentState {
+    type Target = ConfluentParts;
+
+    fn deref(&self) -> &ConfluentParts {
+        &self.0
+    }
 }
 
 /// All Confluent routes, with Confluent-shaped 404/405 answers and content negotiation.
@@ -123,10 +142,8 @@ pub fn router(state: ConfluentState) -> Router {
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async { ApiError::http(StatusCode::METHOD_NOT_ALLOWED) })
         .layer(super::negotiate::NegotiateLayer)
-        // One shared handle: the layer runs on every Confluent request, and cloning the
-        // state's handles each time showed in profiles.
         .layer(axum::middleware::from_fn_with_state(
-            Arc::new(state.clone()),
+            state.clone(),
             observe::observe,
         ))
         .with_state(state)

@@ -147,7 +147,7 @@ fn named(params: &RawPathParams) -> (Option<&str>, Option<i64>) {
 /// Counts what the handler says it served for the request's reader, and marks an answer
 /// about a deprecated event's schemas with the deprecation headers.
 pub async fn observe(
-    State(state): State<std::sync::Arc<ConfluentState>>,
+    State(state): State<ConfluentState>,
     params: Result<RawPathParams, RawPathParamsRejection>,
     request: Request,
     next: Next,

@@ -194,7 +194,13 @@ pub async fn get_version(
     if format.is_none()
         && let Some(cached) = state.cache.version(&key, generation)
     {
-        let observed = Observed::in_subject(access, cached.schema_id, &key.subject, cached.version);
+        // The key's subject moves into what is observed: nothing copied on a warm read.
+        let observed = Observed {
+            access,
+            schema_id: cached.schema_id,
+            subject: key.subject,
+            version: cached.version,
+        };
         return Ok(respond::observed(respond::body(cached.body), observed));
     }
     let mut found = state
