@@ -19,7 +19,7 @@ use crate::access::{Role, Viewer};
 use crate::catalog::model::EntityName;
 use crate::catalog::sight::Sight;
 use crate::model::Subject;
-use crate::usage::drift::SubjectDrift;
+use crate::usage::drift::{self, SubjectDrift};
 use crate::usage::{Flushed, ObservedRead, ReportScope, Usage, UsageError, UsageStatus};
 
 pub fn router(usage: Arc<Usage>) -> Router {
@@ -153,53 +153,19 @@ fn csv_body(reads: &[ObservedRead]) -> Result<Response, CatalogApiError> {
 /// Only the rows the viewer may read: a row whose subject is not known (an id shared by
 /// several subjects) only for a reader of everything; applications it may not see are
 /// not named.
-async fn visible(
-    usage: &Usage,
-    viewer: &Viewer,
-    reads: Vec<ObservedRead>,
-) -> Result<Vec<ObservedRead>, CatalogApiError> {
+fn visible(viewer: &Viewer, reads: Vec<ObservedRead>) -> Vec<ObservedRead> {
     if viewer.sees_everything() {
-        return Ok(reads);
+        return reads;
     }
     let everything = viewer.holds_everywhere(Role::Read);
-    let apps = visible_applications(usage, viewer).await?;
-    let sees = |app: &str| apps.contains(app);
-    Ok(reads
+    reads
         .into_iter()
         .filter(|read| match &read.subject {
             Some(subject) => viewer.may_read(subject),
             None => everything,
         })
-        .map(|read| read.seen_through(&sees))
-        .collect())
-}
-
-/// The names of the applications `viewer` may see.
-async fn visible_applications(
-    usage: &Usage,
-    viewer: &Viewer,
-) -> Result<std::collections::HashSet<String>, CatalogApiError> {
-    let snapshot = usage.catalog().snapshot_for(viewer).await?;
-    Ok(snapshot
-        .applications
-        .keys()
-        .map(ToString::to_string)
-        .collect())
-}
-
-/// `drifts` as `viewer` may see them: subjects it may read, applications it may see.
-async fn visible_drifts(
-    usage: &Usage,
-    viewer: &Viewer,
-    mut drifts: Vec<SubjectDrift>,
-) -> Result<Vec<SubjectDrift>, CatalogApiError> {
-    drifts.retain(|d| viewer.may_read(&d.subject));
-    if viewer.sees_everything() {
-        return Ok(drifts);
-    }
-    let apps = visible_applications(usage, viewer).await?;
-    let sees = |app: &str| apps.contains(app);
-    Ok(drifts.into_iter().map(|d| d.seen_through(&sees)).collect())
+        .map(|read| read.seen_by(viewer))
+        .collect()
 }
 
 async fn report(
@@ -211,7 +177,7 @@ async fn report(
 ) -> Result<Response, CatalogApiError> {
     let csv = wants_csv(params, headers)?;
     let days = days(usage, params)?;
-    let reads = visible(usage, viewer, usage.report(&scope, days).await?).await?;
+    let reads = visible(viewer, usage.report(&scope, days).await?);
     if csv {
         return csv_body(&reads);
     }
@@ -384,7 +350,7 @@ pub async fn landscape_drift(
     params: Params,
 ) -> Result<Json<DriftBody>, CatalogApiError> {
     let days = days(&usage, &params)?;
-    let mut subjects = visible_drifts(&usage, &viewer, usage.landscape_drift(days).await?).await?;
+    let mut subjects = drift::seen_by(usage.landscape_drift(days).await?, &viewer);
     if params.flag("drifting") {
         subjects.retain(SubjectDrift::drifts);
     }
@@ -410,12 +376,8 @@ pub async fn subject_drift(
 ) -> Result<Json<SubjectDrift>, CatalogApiError> {
     let days = days(&usage, &params)?;
     let drift = usage.subject_drift(&Subject::new(subject), days).await?;
-    let mut shown = visible_drifts(&usage, &viewer, vec![drift]).await?;
-    // The guard let the caller read the subject, so the one drift stays.
-    shown
-        .pop()
-        .map(Json)
-        .ok_or_else(|| CatalogApiError::not_found("no such subject"))
+    // The guard let the caller read the subject: only applications may be hidden.
+    Ok(Json(drift.seen_by(&viewer)))
 }
 
 /// Drift of the subjects one application declares or was seen using.
@@ -442,7 +404,7 @@ pub async fn application_drift(
     let drifts = usage
         .application_drift(&application_name(&name)?, days)
         .await?;
-    let subjects = visible_drifts(&usage, &viewer, drifts).await?;
+    let subjects = drift::seen_by(drifts, &viewer);
     Ok(Json(DriftBody { days, subjects }))
 }
 

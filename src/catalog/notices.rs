@@ -10,9 +10,7 @@ use super::calendar::days_from_date;
 use super::model::{EntityName, Lifecycle};
 use super::snapshot::Snapshot;
 use super::{Catalog, CatalogError};
-use crate::model::Subject;
 use crate::registry::audit::time::AuditTime;
-use crate::registry::{DeletedFilter, RegistryError};
 
 /// What a reader of a deprecated event's schemas is told.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,18 +84,7 @@ impl Catalog {
         let by_subject = by_subject(&snapshot);
         let mut candidates: HashMap<i64, Arc<DeprecationNotice>> = HashMap::new();
         for (subject, notice) in &by_subject {
-            let versions = match self
-                .registry
-                .versions(
-                    &Subject::new(subject.clone()),
-                    DeletedFilter::including(true),
-                )
-                .await
-            {
-                Ok(versions) => versions,
-                Err(RegistryError::SubjectNotFound(_)) => Vec::new(),
-                Err(other) => return Err(other.into()),
-            };
+            let versions = self.registry.every_version(subject).await?;
             for row in versions {
                 candidates.insert(row.schema_id, notice.clone());
             }

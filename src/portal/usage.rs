@@ -13,7 +13,7 @@ use super::{Page, PortalState, links, ok};
 use crate::catalog::calendar::{date_from_days, today};
 use crate::catalog::model::EntityName;
 use crate::model::Subject;
-use crate::usage::drift::{DeclaredReader, READING, SILENT, SubjectDrift, UndeclaredReader};
+use crate::usage::drift::{self, DeclaredReader, READING, SILENT, SubjectDrift, UndeclaredReader};
 use crate::usage::{Usage, UsageError};
 
 /// A usage failure as a page: logged, the generic 500.
@@ -134,16 +134,8 @@ impl ObservedPanel {
 
 /// `drifts` as the page's reader may see them: subjects it may read, applications it may
 /// see (others are not named, so every link opens).
-async fn seen(usage: &Usage, drifts: Vec<SubjectDrift>) -> Result<Vec<SubjectDrift>, PortalError> {
-    let snapshot = super::catalog::snapshot(usage.catalog()).await?;
-    let sees = |app: &str| {
-        EntityName::parse(app).is_ok_and(|name| snapshot.applications.contains_key(&name))
-    };
-    Ok(drifts
-        .into_iter()
-        .filter(|d| super::sight::may_read_subject(&d.subject))
-        .map(|d| d.seen_through(&sees))
-        .collect())
+fn seen(drifts: Vec<SubjectDrift>) -> Result<Vec<SubjectDrift>, PortalError> {
+    Ok(drift::seen_by(drifts, &super::sight::viewer()?))
 }
 
 /// The panels of `subjects` the page's reader may read, over the recent window.
@@ -160,11 +152,7 @@ pub async fn panels(usage: &Usage, subjects: &[String]) -> Result<Vec<ObservedPa
             .map_err(failed)?;
         drifts.push(drift);
     }
-    Ok(seen(usage, drifts)
-        .await?
-        .iter()
-        .map(ObservedPanel::of)
-        .collect())
+    Ok(seen(drifts)?.iter().map(ObservedPanel::of).collect())
 }
 
 /// The panels of one application: its side of each subject it declares or was seen using.
@@ -177,11 +165,7 @@ pub async fn application_panels(
         .application_drift(application, days)
         .await
         .map_err(failed)?;
-    Ok(seen(usage, drifts)
-        .await?
-        .iter()
-        .map(ObservedPanel::of)
-        .collect())
+    Ok(seen(drifts)?.iter().map(ObservedPanel::of).collect())
 }
 
 #[derive(Template)]
@@ -198,7 +182,7 @@ pub struct DriftPage {
 pub async fn drift_page(State(state): State<PortalState>) -> Result<Page<DriftPage>, PortalError> {
     let days = state.usage.settings().recent_days;
     let drifts = state.usage.landscape_drift(days).await.map_err(failed)?;
-    let drifts = seen(&state.usage, drifts).await?;
+    let drifts = seen(drifts)?;
     let (drifting, in_step): (Vec<&SubjectDrift>, Vec<&SubjectDrift>) =
         drifts.iter().partition(|d| d.drifts());
     Ok(ok(DriftPage {
@@ -299,10 +283,7 @@ pub async fn deprecations_page(
             Some(subject) => {
                 let subject = Subject::new(subject.clone());
                 let drift = usage.subject_drift(&subject, days).await.map_err(failed)?;
-                let drift = seen(usage, vec![drift])
-                    .await?
-                    .pop()
-                    .ok_or(PortalError::Internal)?;
+                let drift = drift.seen_by(&super::sight::viewer()?);
                 let daily = usage
                     .daily_reads(&subject, first_day)
                     .await

@@ -237,10 +237,16 @@ impl Registry {
         })
     }
 
+    /// Every version of a subject, soft-deleted included, ascending; empty when it is
+    /// unknown (the catalog and usage name subjects that may not exist, or no longer do).
+    pub async fn every_version(&self, subject: &str) -> Result<Vec<VersionRow>, RegistryError> {
+        Ok(self.store().subject_versions(subject).await?)
+    }
+
     /// A subject's live versions, ascending; empty when it has none (or is unknown). For
     /// the catalog, which names subjects that may not be registered yet.
     pub async fn live_versions(&self, subject: &str) -> Result<Vec<VersionRow>, RegistryError> {
-        let mut rows = self.store().subject_versions(subject).await?;
+        let mut rows = self.every_version(subject).await?;
         rows.retain(|row| !row.deleted);
         Ok(rows)
     }

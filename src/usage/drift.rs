@@ -12,7 +12,8 @@ use utoipa::ToSchema;
 use super::report::{ObservedRead, ReportScope};
 use super::{Usage, UsageError, now_millis};
 use crate::catalog::calendar::rfc3339_from_millis;
-use crate::catalog::model::{EntityName, VersionRange};
+use crate::catalog::model::{EntityKind, EntityName, VersionRange};
+use crate::catalog::sight::Sight;
 use crate::catalog::snapshot::{Role, Snapshot};
 use crate::model::Subject;
 
@@ -73,10 +74,13 @@ pub struct SubjectDrift {
 }
 
 impl SubjectDrift {
-    /// What a reader who sees only the applications `sees` accepts is shown: declared
-    /// consumers it may not see are left out, and a reader running as one is named by its
-    /// principal (or address) instead.
-    pub fn seen_through(mut self, sees: &dyn Fn(&str) -> bool) -> Self {
+    /// What `sight` is shown: declared consumers it may not see are left out, and a reader
+    /// running as one is named by its principal (or address) instead.
+    pub fn seen_by(mut self, sight: &dyn Sight) -> Self {
+        if sight.sees_everything() {
+            return self;
+        }
+        let sees = |app: &str| sight.sees_entity(EntityKind::Application, app);
         self.declared.retain(|d| sees(&d.application));
         for reader in self
             .undeclared_readers
@@ -101,6 +105,16 @@ impl SubjectDrift {
             || !self.undeclared_writers.is_empty()
             || self.declared.iter().any(|d| d.status != READING)
     }
+}
+
+/// The drifts of subjects `sight` may read, each as it is shown to it (the API's and the
+/// portal's one rule).
+pub fn seen_by(drifts: Vec<SubjectDrift>, sight: &dyn Sight) -> Vec<SubjectDrift> {
+    drifts
+        .into_iter()
+        .filter(|d| sight.sees_subject(&d.subject))
+        .map(|d| d.seen_by(sight))
+        .collect()
 }
 
 pub const READING: &str = "reading";
@@ -252,6 +266,24 @@ impl Usage {
         days: u32,
     ) -> Result<SubjectDrift, UsageError> {
         let snapshot = self.catalog.snapshot().await?;
+        let live = self.live(subject.as_str()).await?;
+        self.drift_of(subject, &snapshot, &live, days).await
+    }
+
+    /// A subject's live version numbers, ascending.
+    async fn live(&self, subject: &str) -> Result<Vec<i32>, UsageError> {
+        let rows = self.registry.live_versions(subject).await?;
+        Ok(rows.iter().map(|row| row.version).collect())
+    }
+
+    /// [`Usage::subject_drift`] with the catalog and live versions already read.
+    async fn drift_of(
+        &self,
+        subject: &Subject,
+        snapshot: &Snapshot,
+        live: &[i32],
+        days: u32,
+    ) -> Result<SubjectDrift, UsageError> {
         let scope = ReportScope::Subject(subject.clone());
         let reads = self.report(&scope, days).await?;
         let retention = self.settings.retention_days;
@@ -260,19 +292,12 @@ impl Usage {
         } else {
             reads.clone()
         };
-        let live: Vec<i32> = self
-            .registry
-            .live_versions(subject.as_str())
-            .await?
-            .iter()
-            .map(|row| row.version)
-            .collect();
         Ok(compare(
             subject.as_str(),
-            &snapshot,
+            snapshot,
             &reads,
             &history,
-            &live,
+            live,
             &self.window(days),
         ))
     }
@@ -292,10 +317,12 @@ impl Usage {
         for subject in subjects {
             // A subject the registry holds no live version of (a topic's value subject
             // nobody registered yet, one deleted) has nothing to read.
-            if self.registry.live_versions(&subject).await?.is_empty() {
+            let live = self.live(&subject).await?;
+            if live.is_empty() {
                 continue;
             }
-            drifts.push(self.subject_drift(&Subject::new(subject), days).await?);
+            let subject = Subject::new(subject);
+            drifts.push(self.drift_of(&subject, &snapshot, &live, days).await?);
         }
         Ok(drifts)
     }

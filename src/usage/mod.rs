@@ -138,11 +138,6 @@ impl Usage {
         &self.settings
     }
 
-    /// The catalog the reports join to.
-    pub fn catalog(&self) -> &Arc<Catalog> {
-        &self.catalog
-    }
-
     /// Counts one read or write (the hot path: memory only).
     pub fn record(&self, sighting: &Sighting<'_>) {
         if self.settings.enabled {

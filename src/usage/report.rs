@@ -9,10 +9,11 @@ use utoipa::ToSchema;
 
 use super::{Usage, UsageError, now_millis};
 use crate::catalog::calendar::rfc3339_from_millis;
-use crate::catalog::model::EntityName;
+use crate::catalog::model::{EntityKind, EntityName};
+use crate::catalog::sight::Sight;
 use crate::catalog::snapshot::Snapshot;
 use crate::model::Subject;
-use crate::registry::{DeletedFilter, RegistryError};
+use crate::registry::RegistryError;
 use crate::storage::usage::{UsageQuery, UsageRow, UsageScope};
 
 /// Rows one report returns at most (the most recently seen first).
@@ -59,9 +60,10 @@ pub struct ObservedRead {
 }
 
 impl ObservedRead {
-    /// The row as a reader who sees only the applications `sees` accepts is shown it.
-    pub fn seen_through(mut self, sees: &dyn Fn(&str) -> bool) -> Self {
-        if self.application.as_deref().is_some_and(|app| !sees(app)) {
+    /// The row as `sight` is shown it: an application it may not see is not named.
+    pub fn seen_by(mut self, sight: &dyn Sight) -> Self {
+        let hidden = |app: &str| !sight.sees_entity(EntityKind::Application, app);
+        if self.application.as_deref().is_some_and(hidden) {
             self.application = None;
         }
         self
@@ -201,15 +203,7 @@ impl Usage {
         &self,
         subject: &Subject,
     ) -> Result<HashMap<i64, i32>, UsageError> {
-        let rows = match self
-            .registry
-            .versions(subject, DeletedFilter::including(true))
-            .await
-        {
-            Ok(rows) => rows,
-            Err(RegistryError::SubjectNotFound(_)) => Vec::new(),
-            Err(other) => return Err(other.into()),
-        };
+        let rows = self.registry.every_version(subject.as_str()).await?;
         Ok(rows
             .iter()
             .map(|row| (row.schema_id, row.version))

@@ -247,21 +247,17 @@ pub(super) async fn guard_retiring(
         return Ok(());
     }
     let before = catalog.snapshot().await?;
-    let was_retired = before
-        .events
-        .get(&event.name)
-        .is_some_and(|old| old.lifecycle == Lifecycle::Retired);
-    let Some(subject) = before
-        .events
-        .get(&event.name)
+    let old = before.events.get(&event.name);
+    if old.is_some_and(|old| old.lifecycle == Lifecycle::Retired) {
+        return Ok(());
+    }
+    // The subject it was read through: as it stands, else as the write names it.
+    let Some(subject) = old
         .and_then(|old| old.subject.clone())
         .or_else(|| event.subject.clone())
     else {
         return Ok(());
     };
-    if was_retired {
-        return Ok(());
-    }
     crate::api::usage::guard_retirement(
         usage,
         viewer,

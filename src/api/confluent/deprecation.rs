@@ -12,9 +12,9 @@ use axum::http::header::{HeaderName, HeaderValue};
 use axum::http::{HeaderMap, header};
 
 use crate::catalog::Catalog;
-use crate::catalog::calendar::date_from_days;
 use crate::catalog::notices::{DeprecationNotice, Notices};
 use crate::portal::links::segment;
+use crate::registry::audit::time::civil_from_days;
 
 pub const DEPRECATION: HeaderName = HeaderName::from_static("deprecation");
 pub const SUNSET: HeaderName = HeaderName::from_static("sunset");
@@ -65,17 +65,12 @@ pub fn http_date(day: i64) -> String {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    let date = date_from_days(day);
-    // `YYYY-MM-DD`, as date_from_days writes it.
-    let (year, rest) = date.split_once('-').unwrap_or(("1970", "01-01"));
-    let (month, day_of_month) = rest.split_once('-').unwrap_or(("01", "01"));
-    let month_index = month
-        .parse::<usize>()
-        .map_or(0, |m| m.saturating_sub(1) % 12);
+    let (year, month, day_of_month) = civil_from_days(day);
+    let month_index = usize::try_from(month - 1).unwrap_or(0) % 12;
     // 1970-01-01 was a Thursday.
     let weekday = WEEKDAYS[usize::try_from(day.rem_euclid(7)).unwrap_or(0)];
     format!(
-        "{weekday}, {day_of_month} {} {year} 00:00:00 GMT",
+        "{weekday}, {day_of_month:02} {} {year:04} 00:00:00 GMT",
         MONTHS[month_index]
     )
 }

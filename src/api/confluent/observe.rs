@@ -54,17 +54,20 @@ impl Observed {
 /// first (librdkafka-based clients send it), else the `User-Agent`; empty when neither is
 /// readable text.
 pub fn client_label(headers: &HeaderMap) -> &str {
-    let label = headers
-        .get("confluent-client-version")
-        .or_else(|| headers.get(header::USER_AGENT))
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .trim();
-    cut(label)
+    label_of(client_header(headers))
 }
 
-/// `label` cut to [`MAX_CLIENT_LABEL`] bytes at a character boundary.
-fn cut(label: &str) -> &str {
+/// The header that names the client: the Confluent clients' own, else `User-Agent`.
+fn client_header(headers: &HeaderMap) -> Option<&HeaderValue> {
+    headers
+        .get("confluent-client-version")
+        .or_else(|| headers.get(header::USER_AGENT))
+}
+
+/// The header's text, trimmed and cut to [`MAX_CLIENT_LABEL`] bytes at a character
+/// boundary; empty when there is none or it is not readable text.
+fn label_of(value: Option<&HeaderValue>) -> &str {
+    let label = value.and_then(|v| v.to_str().ok()).unwrap_or("").trim();
     if label.len() <= MAX_CLIENT_LABEL {
         return label;
     }
@@ -111,10 +114,7 @@ impl Reader {
         let headers = request.headers();
         Self {
             caller: request.extensions().get::<Caller>().cloned(),
-            client: headers
-                .get("confluent-client-version")
-                .or_else(|| headers.get(header::USER_AGENT))
-                .cloned(),
+            client: client_header(headers).cloned(),
             address: request
                 .extensions()
                 .get::<ClientAddress>()
@@ -123,10 +123,7 @@ impl Reader {
     }
 
     fn client(&self) -> &str {
-        self.client
-            .as_ref()
-            .and_then(|v| v.to_str().ok())
-            .map_or("", |label| cut(label.trim()))
+        label_of(self.client.as_ref())
     }
 }
 
